@@ -1,0 +1,23 @@
+# Sourced by .ci/run (and usable by hand): installs PostgreSQL from Debian packages if needed and
+# starts a throwaway cluster on 127.0.0.1:${PGPORT:-55432}. Exports JCS_TEST_PG_URL for the tests.
+start_postgres() {
+  local bindir
+  bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+  if [ -z "$bindir" ] || [ ! -x "$bindir/initdb" ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+    bindir=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+  fi
+  PG_DIR=$(mktemp -d /tmp/jcs-pg.XXXXXX)
+  chown postgres "$PG_DIR"
+  export PGPORT=${PGPORT:-55432}
+  su postgres -c "$bindir/initdb -D $PG_DIR/data -A trust -U postgres" >/dev/null
+  su postgres -c "$bindir/pg_ctl -D $PG_DIR/data -o '-k $PG_DIR -h 127.0.0.1 -p $PGPORT -c fsync=off -c max_connections=200' -l $PG_DIR/log -w start" >/dev/null
+  PG_BINDIR=$bindir
+  export JCS_TEST_PG_URL="postgresql://postgres@127.0.0.1:$PGPORT/postgres"
+  echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$PGPORT"
+}
+stop_postgres() {
+  [ -n "${PG_DIR:-}" ] && su postgres -c "$PG_BINDIR/pg_ctl -D $PG_DIR/data -m fast stop" >/dev/null 2>&1 || true
+  [ -n "${PG_DIR:-}" ] && rm -rf "$PG_DIR"
+}

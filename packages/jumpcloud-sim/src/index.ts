@@ -1,0 +1,2 @@
+// Public API: filled in by this package's issue.
+export const packageName: string = "jumpcloud-sim";
