@@ -1,1 +1,13 @@
+// Model
+export * from "./model/account.js";
+export * from "./model/directory.js";
+export * from "./model/usage.js";
+export * from "./model/sync.js";
+export * from "./model/read-models.js";
+// Ports (implemented by persistence, called by the service)
+export type * from "./ports/directory-store.port.js";
+export type * from "./ports/sync-state.port.js";
+export type * from "./ports/account.port.js";
+export type * from "./ports/directory-query.port.js";
+// Rules
 export * from "./username.js";

@@ -1,0 +1,80 @@
+/**
+ * One kind of sync within a scope. The MDM streams (devices, managed software, installed software,
+ * System Insights inventory) will join this union.
+ */
+export type StreamName = "directory" | "usage";
+
+export type SyncRunState = "pending" | "running" | "succeeded" | "failed";
+export type SyncTrigger = "schedule" | "manual" | "startup";
+
+export interface SyncCounters {
+  requests: number;
+  pages: number;
+  retries: number;
+  rateLimited: number;
+  created: number;
+  updated: number;
+  removed: number;
+  events: number;
+  usageChanged: number;
+}
+
+export function emptyCounters(): SyncCounters {
+  return { requests: 0, pages: 0, retries: 0, rateLimited: 0, created: 0, updated: 0, removed: 0, events: 0, usageChanged: 0 };
+}
+
+export interface SyncRun {
+  readonly id: string;
+  readonly scopeId: string;
+  readonly stream: StreamName;
+  readonly state: SyncRunState;
+  readonly trigger: SyncTrigger;
+  readonly startedAt: Date;
+  readonly finishedAt: Date | null;
+  /** Why the run failed (never contains a secret). */
+  readonly error: string | null;
+  readonly counters: SyncCounters;
+}
+
+/** Why a scope needs a person to look at it. */
+export type AttentionCode =
+  | "invalid-credentials"
+  | "org-not-found"
+  | "insights-not-enabled"
+  | "insights-forbidden"
+  | "mass-deletion-refused"
+  | "failing";
+
+export interface AttentionReason {
+  readonly code: AttentionCode;
+  readonly message: string;
+  readonly since: string;
+}
+
+/** The health of one stream of one scope. */
+export interface StreamStatus {
+  readonly scopeId: string;
+  readonly stream: StreamName;
+  readonly lastAttemptAt: Date | null;
+  readonly lastSuccessAt: Date | null;
+  readonly consecutiveFailures: number;
+  /** Not before this instant (backoff after failures, or the schedule). */
+  readonly nextAttemptAt: Date | null;
+  readonly lastError: string | null;
+  readonly attention: readonly AttentionReason[];
+}
+
+/** A time-bound, owner-tagged claim on a scope+stream; at most one live lease per key. */
+export interface Lease {
+  readonly scopeId: string;
+  readonly stream: StreamName;
+  readonly owner: string;
+  readonly expiresAt: Date;
+}
+
+/** The injectable clock: rules never read the time themselves. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
