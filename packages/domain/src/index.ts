@@ -11,3 +11,6 @@ export type * from "./ports/account.port.js";
 export type * from "./ports/directory-query.port.js";
 // Rules
 export * from "./username.js";
+export * from "./rules/reconcile.js";
+export * from "./rules/usage.js";
+export * from "./rules/backoff.js";

@@ -57,8 +57,19 @@ export interface InsightsEvent {
 export interface InsightsCursor {
   /** Every event with a timestamp up to this instant has been read and folded. */
   readonly readThrough: string;
-  /** The earliest event timestamp Directory Insights ever returned for the scope (measured retention). */
+  /**
+   * The earliest event timestamp Directory Insights ever returned for the scope (measured
+   * retention); null until a first window has completed.
+   */
   readonly coverageSince: string | null;
   /** The window in progress, to resume mid-window after a crash. */
-  readonly pending?: { readonly start: string; readonly end: string; readonly searchAfter: readonly [number, string] | null } | undefined;
+  readonly pending?:
+    | {
+        readonly start: string;
+        readonly end: string;
+        readonly searchAfter: readonly [number, string] | null;
+        /** Earliest event seen so far in this window. */
+        readonly earliestEventAt: string | null;
+      }
+    | undefined;
 }

@@ -1,0 +1,199 @@
+import {
+  assignmentKey,
+  type AppAssignment,
+  type AssignmentKey,
+  type DirectoryChangeSet,
+  type DirectorySnapshot,
+  type DirectoryState,
+  type DirectoryUser,
+  type EntityChanges,
+  type Removal,
+  type SsoApplication,
+  type Tracked,
+  type UserGroup,
+} from "../model/directory.js";
+
+export interface MassDeletionGuard {
+  /**
+   * Largest share (0..1) of the live users, or of the live applications, that one snapshot may
+   * remove. An empty or truncated listing upstream must not wipe the store.
+   */
+  readonly maxRemovedShare: number;
+  /** Below this many live records the guard does not apply (removing 2 of 3 users is normal). */
+  readonly minPopulation: number;
+}
+
+export const DEFAULT_MASS_DELETION_GUARD: MassDeletionGuard = { maxRemovedShare: 0.3, minPopulation: 10 };
+
+export interface ReconcileOptions {
+  readonly now: Date;
+  readonly guard?: MassDeletionGuard;
+  /** Apply even when the guard would refuse (an operator confirmed the removals). */
+  readonly force?: boolean;
+}
+
+export type ReconcileResult =
+  | { readonly status: "ok"; readonly changes: DirectoryChangeSet }
+  | {
+      readonly status: "refused";
+      readonly reason: string;
+      readonly removed: { readonly users: number; readonly applications: number };
+      readonly live: { readonly users: number; readonly applications: number };
+      /** What would have been applied had the snapshot been accepted. */
+      readonly changes: DirectoryChangeSet;
+    };
+
+/**
+ * Compares a scope's stored directory with a complete fresh listing. The result is O(changes),
+ * empty when nothing changed, and idempotent: applying it to a state that already has it changes
+ * nothing. Records missing from the listing become tombstones (their row, roles and usage stay).
+ */
+export function reconcileDirectory(previous: DirectoryState, observed: DirectorySnapshot, options: ReconcileOptions): ReconcileResult {
+  const at = options.now.toISOString();
+  const changes: DirectoryChangeSet = {
+    users: diff(previous.users, observed.users, (u) => u.id, sameUser, at),
+    groups: diff(previous.groups, observed.groups, (g) => g.id, sameGroup, at),
+    applications: diff(previous.applications, observed.applications, (a) => a.id, sameApplication, at),
+    assignments: diff<AppAssignment, AssignmentKey>(previous.assignments, observed.assignments, assignmentKey, sameAssignment, at),
+  };
+  if (options.force === true) return { status: "ok", changes };
+
+  const guard = options.guard ?? DEFAULT_MASS_DELETION_GUARD;
+  const live = { users: countLive(previous.users), applications: countLive(previous.applications) };
+  const removed = { users: changes.users.removed.length, applications: changes.applications.removed.length };
+  const reasons: string[] = [];
+  for (const kind of ["users", "applications"] as const) {
+    if (live[kind] >= guard.minPopulation && removed[kind] > live[kind] * guard.maxRemovedShare) {
+      reasons.push(
+        `the snapshot would remove ${removed[kind]} of ${live[kind]} ${kind} (${Math.round((removed[kind] / live[kind]) * 100)}%, more than the ${Math.round(guard.maxRemovedShare * 100)}% allowed)`,
+      );
+    }
+  }
+  if (reasons.length === 0) return { status: "ok", changes };
+  return {
+    status: "refused",
+    reason: `Refused as suspicious: ${reasons.join("; ")}. An empty or truncated listing upstream looks like this; force the snapshot if the removals are real.`,
+    removed,
+    live,
+    changes,
+  };
+}
+
+/** Applies a change set to a state (what the store does, in memory): used to prove idempotence. */
+export function applyDirectoryChanges(state: DirectoryState, changes: DirectoryChangeSet): DirectoryState {
+  return {
+    users: applyEntity(state.users, changes.users, (u) => u.id),
+    groups: applyEntity(state.groups, changes.groups, (g) => g.id),
+    applications: applyEntity(state.applications, changes.applications, (a) => a.id),
+    assignments: applyEntity<AppAssignment, AssignmentKey>(state.assignments, changes.assignments, assignmentKey),
+  };
+}
+
+export function isEmptyChangeSet(changes: DirectoryChangeSet): boolean {
+  return changeCount(changes) === 0;
+}
+
+export function changeCount(changes: DirectoryChangeSet): number {
+  let n = 0;
+  for (const e of [changes.users, changes.groups, changes.applications, changes.assignments] as EntityChanges<unknown>[]) {
+    n += e.created.length + e.updated.length + e.removed.length;
+  }
+  return n;
+}
+
+function countLive<T>(map: ReadonlyMap<string, Tracked<T>>): number {
+  let n = 0;
+  for (const r of map.values()) if (r.removedAt === null) n += 1;
+  return n;
+}
+
+function diff<T, K extends string = string>(
+  previous: ReadonlyMap<K, Tracked<T>>,
+  observed: readonly T[],
+  keyOf: (t: T) => K,
+  same: (a: T, b: T) => boolean,
+  at: string,
+): EntityChanges<T, K> {
+  const created: T[] = [];
+  const updated: T[] = [];
+  const seen = new Set<K>();
+  for (const record of observed) {
+    const key = keyOf(record);
+    // A listing can repeat a row (skip paging under concurrent writes); the first one wins.
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const before = previous.get(key);
+    if (before === undefined || before.removedAt !== null) created.push(record);
+    else if (!same(before, record)) updated.push(record);
+  }
+  const removed: Removal<K>[] = [];
+  for (const [key, before] of previous) {
+    if (before.removedAt === null && !seen.has(key)) removed.push({ key, removedAt: at });
+  }
+  return { created, updated, removed };
+}
+
+function applyEntity<T, K extends string = string>(
+  state: ReadonlyMap<K, Tracked<T>>,
+  changes: EntityChanges<T, K>,
+  keyOf: (t: T) => K,
+): ReadonlyMap<K, Tracked<T>> {
+  const next = new Map(state);
+  for (const record of [...changes.created, ...changes.updated]) next.set(keyOf(record), { ...record, removedAt: null });
+  for (const r of changes.removed) {
+    const before = next.get(r.key);
+    // A tombstone keeps its first removal date: re-applying a removal changes nothing.
+    if (before !== undefined && before.removedAt === null) next.set(r.key, { ...before, removedAt: r.removedAt });
+  }
+  return next;
+}
+
+function sameArray(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const sa = [...a].sort();
+  const sb = [...b].sort();
+  return sa.every((v, i) => v === sb[i]);
+}
+
+export function sameUser(a: DirectoryUser, b: DirectoryUser): boolean {
+  return (
+    a.id === b.id &&
+    a.username === b.username &&
+    a.email === b.email &&
+    a.displayName === b.displayName &&
+    a.firstName === b.firstName &&
+    a.lastName === b.lastName &&
+    a.status === b.status &&
+    a.adminRole === b.adminRole &&
+    a.createdAt === b.createdAt &&
+    a.hr.employeeIdentifier === b.hr.employeeIdentifier &&
+    a.hr.employeeType === b.hr.employeeType &&
+    a.hr.department === b.hr.department &&
+    a.hr.jobTitle === b.hr.jobTitle &&
+    a.hr.company === b.hr.company &&
+    a.hr.costCenter === b.hr.costCenter &&
+    a.hr.location === b.hr.location &&
+    a.hr.managerId === b.hr.managerId &&
+    sameArray(a.groupIds, b.groupIds)
+  );
+}
+
+export function sameGroup(a: UserGroup, b: UserGroup): boolean {
+  return a.id === b.id && a.name === b.name && a.description === b.description;
+}
+
+export function sameApplication(a: SsoApplication, b: SsoApplication): boolean {
+  return (
+    a.id === b.id &&
+    a.name === b.name &&
+    a.displayName === b.displayName &&
+    a.displayLabel === b.displayLabel &&
+    a.ssoUrl === b.ssoUrl &&
+    a.ssoType === b.ssoType &&
+    a.active === b.active
+  );
+}
+
+export function sameAssignment(a: AppAssignment, b: AppAssignment): boolean {
+  return a.applicationId === b.applicationId && a.userId === b.userId && a.direct === b.direct && sameArray(a.groupIds, b.groupIds);
+}
