@@ -1,2 +1,31 @@
-// Public API: filled in by this package's issue.
-export const packageName: string = "jumpcloud-sim";
+// The package's face: everything not exported here is private.
+export type {
+  ActivityWindow,
+  AssignTarget,
+  DiEvent,
+  DiEventInput,
+  FaultConfig,
+  GroundTruth,
+  MinimumRequests,
+  NewApplicationInput,
+  NewUserInput,
+  RouteStats,
+  Scenario,
+  Sim,
+  SimClock,
+  SimCredentials,
+  SimOptions,
+  SimStats,
+  SystemUserRecord,
+  SystemUserState,
+  TruthApplication,
+  TruthGroup,
+  TruthPortalUsage,
+  TruthSsoUsage,
+  TruthUser,
+  UserPatch,
+  UserStatus,
+  WorldControls,
+} from "./api.types.js";
+export { createClock, createTickingClock, DEFAULT_START } from "./clock.js";
+export { startSim } from "./sim.js";
