@@ -1,2 +1,38 @@
-// Public API: filled in by this package's issue.
-export const packageName: string = "jumpcloud-client";
+// Public face of @jumpcloud-sync/jumpcloud-client. Everything not exported here is private.
+export type {
+  ClientEvent,
+  EventPage,
+  JumpCloudClient,
+  JumpCloudClientOptions,
+  ListUsersOptions,
+  PageFamily,
+  RateLimitOptions,
+  Region,
+  RetryOptions,
+  SystemInsightsOptions,
+} from "./types.js";
+export { JumpCloudApiError, isJumpCloudApiError, type JumpCloudErrorKind } from "./errors.js";
+export { CONSOLE_BASE_URLS, INSIGHTS_BASE_URLS } from "./regions.js";
+export type {
+  Application,
+  ConsolePaths,
+  DirectoryInsightsEvent,
+  EventCountQuery,
+  EventQuery,
+  GraphConnection,
+  GraphObject,
+  GraphObjectWithPaths,
+  InsightsPageResponseHeaders,
+  InsightsPaths,
+  InsightsService,
+  Organization,
+  SearchAfter,
+  SystemInsightsRow,
+  SystemInsightsTable,
+  SystemUser,
+  SystemUserActivate,
+  SystemUserCreate,
+  SystemUserUpdate,
+  UserGroup,
+  V2ListResponseHeaders,
+} from "./spec-patches.js";

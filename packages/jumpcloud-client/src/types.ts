@@ -1,0 +1,151 @@
+import type { Client } from "openapi-fetch";
+import type {
+  Application,
+  ConsolePaths,
+  DirectoryInsightsEvent,
+  EventCountQuery,
+  EventQuery,
+  GraphConnection,
+  GraphObjectWithPaths,
+  InsightsPaths,
+  Organization,
+  SearchAfter,
+  SystemInsightsRow,
+  SystemInsightsTable,
+  SystemUser,
+  SystemUserActivate,
+  SystemUserCreate,
+  SystemUserUpdate,
+  UserGroup,
+} from "./spec-patches.js";
+
+export type Region = "us" | "eu" | "in";
+
+export interface RateLimitOptions {
+  /** Requests started per rolling minute, per API key. Default 200 (a reported figure; JumpCloud publishes none). */
+  requestsPerMinute?: number;
+  /** Requests in flight at once, per API key. Default 8. */
+  concurrency?: number;
+}
+
+export interface RetryOptions {
+  /** Attempts per request, including the first. Default 5. `1` disables retries. */
+  maxAttempts?: number;
+  /** First backoff step; doubles per attempt, with jitter. Default 500 ms. */
+  baseDelayMs?: number;
+  /** Cap on a computed backoff step (a `Retry-After` may ask for longer, up to 5 min). Default 30 000 ms. */
+  maxDelayMs?: number;
+}
+
+export interface JumpCloudClientOptions {
+  /** The admin's API key. Sent as `x-api-key`; never logged, never part of an error. */
+  apiKey: string;
+  /** Sent as `x-org-id` when set: required for multi-tenant (MSP) admins, omitted otherwise. */
+  orgId?: string | null;
+  /** Picks the console and Directory Insights hosts. Default `us`. */
+  region?: Region;
+  /** Console host root, e.g. `https://console.jumpcloud.com` (paths start with `/api`). Wins over `region`. */
+  consoleBaseUrl?: string;
+  /** Directory Insights base, e.g. `https://api.jumpcloud.com/insights/directory/v1`. Wins over `region`. */
+  insightsBaseUrl?: string;
+  rateLimit?: RateLimitOptions;
+  retry?: RetryOptions;
+  /** Per attempt, headers and body included. Default 30 000 ms. */
+  timeoutMs?: number;
+  /** The transport under the retry layer (tests, proxies). Default `globalThis.fetch`. */
+  fetch?: typeof fetch;
+  /** Called synchronously for every request, retry, 429 and page. Exceptions it throws are ignored. */
+  onEvent?: (event: ClientEvent) => void;
+  /** Aborts every request of this client (and of its `withOrg` siblings). */
+  signal?: AbortSignal;
+}
+
+export type ClientEvent =
+  | { type: "request"; operation: string; method: string; status: number | null; durationMs: number; attempt: number }
+  | { type: "retry"; operation: string; attempt: number; delayMs: number; reason: string }
+  | { type: "rate-limited"; operation: string; retryAfterMs: number | null }
+  | { type: "page"; operation: string; family: PageFamily; rows: number };
+
+export type PageFamily = "v1" | "v2" | "systeminsights" | "insights";
+
+export interface ListUsersOptions {
+  /** v1 `fields`, sent space-separated. `_id`/`id` are always kept. */
+  fields?: string[];
+  /** v1 filters with the `$` operators, e.g. `department:$eq:Finance`. Several are ANDed (`filter[0]=…`). */
+  filter?: string[];
+}
+
+export interface SystemInsightsOptions {
+  /** `eq`/`in` only, e.g. `system_id:eq:<id>` or `system_id:in:a|b`. Several are comma-joined. */
+  filter?: string[];
+  /** Comma-joined; prefix `-` for descending. */
+  sort?: string[];
+  /** Page size, at most 10 000. Default 10 000. */
+  limit?: number;
+}
+
+export interface EventPage {
+  events: DirectoryInsightsEvent[];
+  /** `X-Result-Count` (rows in this page). */
+  resultCount: number;
+  /** `X-Limit` (the page size the server applied). */
+  limit: number;
+  /** Parsed `X-Search_after`; `null` when the server sent none. */
+  searchAfter: SearchAfter | null;
+}
+
+export interface JumpCloudClient {
+  /** The `x-org-id` this client sends, or `null`. */
+  readonly orgId: string | null;
+  /** A sibling client for another org: same key, same options, same rate limiter. `null` sends no `x-org-id`. */
+  withOrg(orgId: string | null): JumpCloudClient;
+
+  /** Raw typed openapi-fetch client for the unified console spec (paths `/api/...`, `/api/v2/...`). */
+  readonly console: Client<ConsolePaths>;
+  /** Raw typed openapi-fetch client for Directory Insights (paths `/events`, `/events/count`, ...). */
+  readonly insights: Client<InsightsPaths>;
+
+  /** `GET /api/organizations` (MSP: every managed org; use a client without `orgId`). */
+  listOrganizations(): AsyncIterable<Organization>;
+  getOrganization(id: string): Promise<Organization>;
+
+  /** `GET /api/systemusers`, v1 paging. */
+  listUsers(opts?: ListUsersOptions): AsyncIterable<SystemUser>;
+  getUser(id: string): Promise<SystemUser>;
+
+  /** `GET /api/v2/usergroups`. */
+  listUserGroups(): AsyncIterable<UserGroup>;
+  /** `GET /api/v2/usergroups/{group_id}/members`: direct members as graph edges. */
+  listUserGroupMembers(groupId: string): AsyncIterable<GraphConnection>;
+  /** `GET /api/v2/users/{user_id}/memberof`: the user's groups, with paths. */
+  listUserMemberOf(userId: string): AsyncIterable<GraphObjectWithPaths>;
+
+  /** `GET /api/applications` (SSO/SAML applications), v1 paging. */
+  listApplications(): AsyncIterable<Application>;
+  /** `GET /api/v2/applications/{id}/users`: users bound directly or through groups, with `paths`. */
+  listApplicationUsers(appId: string): AsyncIterable<GraphObjectWithPaths>;
+  /** `GET /api/v2/applications/{id}/usergroups`. */
+  listApplicationUserGroups(appId: string): AsyncIterable<GraphObjectWithPaths>;
+  /** `GET /api/v2/applications/{id}/associations?targets=…`: direct edges only. */
+  listApplicationAssociations(appId: string, targets: "user" | "user_group"): AsyncIterable<GraphConnection>;
+
+  /** `GET /api/v2/systeminsights/<table>`: bare arrays, limit up to 10 000, `eq`/`in` filters. */
+  listSystemInsights<T extends SystemInsightsTable>(table: T, opts?: SystemInsightsOptions): AsyncIterable<SystemInsightsRow<T>>;
+
+  /** Directory Insights `POST /events`, paged by `search_after`. Defaults: `limit` 10 000, `sort` ASC. */
+  events(query: EventQuery): AsyncIterable<EventPage>;
+  /** Directory Insights `POST /events/count`. */
+  countEvents(query: EventCountQuery): Promise<number>;
+
+  // Actions: sent once, never retried after they may have reached the server.
+  /** `POST /api/systemusers`. */
+  createUser(body: SystemUserCreate): Promise<SystemUser>;
+  /** `PUT /api/systemusers/{id}` (partial). */
+  updateUser(id: string, body: SystemUserUpdate): Promise<SystemUser>;
+  /** `POST /api/systemusers/{id}/state/suspend` (empty body). */
+  suspendUser(id: string): Promise<SystemUser>;
+  /** `POST /api/systemusers/{id}/state/activate` (STAGED → ACTIVATED; `body.email` controls the email). */
+  activateUser(id: string, body?: SystemUserActivate): Promise<SystemUser>;
+  /** `DELETE /api/systemusers/{id}`; resolves to the deleted user. */
+  deleteUser(id: string): Promise<SystemUser>;
+}
