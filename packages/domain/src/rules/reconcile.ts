@@ -54,7 +54,7 @@ export function reconcileDirectory(previous: DirectoryState, observed: Directory
     users: diff(previous.users, observed.users, (u) => u.id, sameUser, at),
     groups: diff(previous.groups, observed.groups, (g) => g.id, sameGroup, at),
     applications: diff(previous.applications, observed.applications, (a) => a.id, sameApplication, at),
-    assignments: diff<AppAssignment, AssignmentKey>(previous.assignments, observed.assignments, assignmentKey, sameAssignment, at),
+    assignments: diff<AppAssignment, AssignmentKey>(previous.assignments, mergeAssignments(observed.assignments), assignmentKey, sameAssignment, at),
   };
   if (options.force === true) return { status: "ok", changes };
 
@@ -148,8 +148,51 @@ function applyEntity<T, K extends string = string>(
   return next;
 }
 
+/**
+ * Several rows for one app × user (a direct edge and a group path listed separately) are one
+ * assignment: direct if any row is, through the union of their groups. Taking the first row alone
+ * would drop a path and flip-flop between syncs.
+ */
+export function mergeAssignments(assignments: readonly AppAssignment[]): readonly AppAssignment[] {
+  const seen = new Set<AssignmentKey>();
+  let duplicated = false;
+  for (const a of assignments) {
+    const key = assignmentKey(a);
+    if (seen.has(key)) {
+      duplicated = true;
+      break;
+    }
+    seen.add(key);
+  }
+  if (!duplicated) return assignments;
+  const merged = new Map<AssignmentKey, AppAssignment>();
+  for (const a of assignments) {
+    const key = assignmentKey(a);
+    const prior = merged.get(key);
+    if (prior === undefined) {
+      merged.set(key, a);
+      continue;
+    }
+    merged.set(key, {
+      ...prior,
+      direct: prior.direct || a.direct,
+      groupIds: [...new Set([...prior.groupIds, ...a.groupIds])].sort(),
+    });
+  }
+  return [...merged.values()];
+}
+
 function sameArray(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
+  // Listings are usually in a stable order: compare in place before paying for a sort.
+  let inOrder = true;
+  for (let i = 0; i < a.length; i += 1) {
+    if (a[i] !== b[i]) {
+      inOrder = false;
+      break;
+    }
+  }
+  if (inOrder) return true;
   const sa = [...a].sort();
   const sb = [...b].sort();
   return sa.every((v, i) => v === sb[i]);
