@@ -28,8 +28,9 @@ export function buildUsageMatchIndex(directory: Pick<DirectoryState, "users" | "
   const users = [...directory.users.values()].sort((a, b) => Number(a.removedAt === null) - Number(b.removedAt === null));
   for (const u of users) {
     userIds.add(u.id);
-    userIdByUsername.set(u.username.toLowerCase(), u.id);
-    if (u.email !== "") userIdByEmail.set(u.email.toLowerCase(), u.id);
+    // Directory Insights lowercases field values on insert: match case-insensitively.
+    if (u.username !== "") userIdByUsername.set(u.username.toLowerCase(), u.id);
+    if (u.email !== "") userIdByEmail.set(u.email.trim().toLowerCase(), u.id);
   }
   const applicationIds = new Set<string>();
   const applicationIdBySsoUrl = new Map<string, string>();
@@ -55,6 +56,12 @@ export interface UsageFold {
   /** Records that moved forward, one per key: what the store must write. */
   readonly changes: UsageRecord[];
   readonly stats: UsageFoldStats;
+  /**
+   * The earliest timestamp among all events read (failures and unmatched ones included: they
+   * measure how far back the retention reaches), normalised; null when no event had a valid one.
+   * Feed it to {@link cursorAfterPage} / {@link cursorAfterWindow}.
+   */
+  readonly earliestEventAt: string | null;
 }
 
 /**
@@ -67,9 +74,12 @@ export interface UsageFold {
 export function foldUsage(current: ReadonlyMap<UsageKey, UsageRecord>, events: Iterable<InsightsEvent>, index: UsageMatchIndex): UsageFold {
   const stats: UsageFoldStats = { events: 0, matched: 0, ignored: 0, unmatched: 0 };
   const best = new Map<UsageKey, UsageRecord>();
+  let earliestEventAt: string | null = null;
   for (const event of events) {
     stats.events += 1;
-    const candidate = usageFromEvent(event, index);
+    const at = typeof event.timestamp === "string" ? normalizeTimestamp(event.timestamp) : null;
+    if (at !== null && (earliestEventAt === null || at < earliestEventAt)) earliestEventAt = at;
+    const candidate = at === null ? "ignored" : usageFromEvent(event, index, at);
     if (candidate === "ignored") {
       stats.ignored += 1;
       continue;
@@ -83,71 +93,95 @@ export function foldUsage(current: ReadonlyMap<UsageKey, UsageRecord>, events: I
     const incumbent = best.get(key) ?? current.get(key);
     if (incumbent === undefined || isLater(candidate, incumbent)) best.set(key, candidate);
   }
-  return { changes: [...best.values()], stats };
+  return { changes: [...best.values()], stats, earliestEventAt };
 }
 
-/** Total order on usage records: timestamp, then event id. */
-export function isLater(a: Pick<UsageRecord, "lastUsedAt" | "eventId">, b: Pick<UsageRecord, "lastUsedAt" | "eventId">): boolean {
-  if (a.lastUsedAt !== b.lastUsedAt) return a.lastUsedAt > b.lastUsedAt;
-  return a.eventId > b.eventId;
+/**
+ * Total order on usage records: instant, then event id (then source, so that even a corrupt feed
+ * reusing an event id folds the same way in any order). Stored values written by other code may
+ * not be in the canonical form (`…:00Z` vs `…:00.500Z` sort wrongly as text), so non-canonical
+ * timestamps are compared as instants.
+ */
+export function isLater(
+  a: Pick<UsageRecord, "lastUsedAt" | "eventId"> & { readonly source?: UsageSource },
+  b: Pick<UsageRecord, "lastUsedAt" | "eventId"> & { readonly source?: UsageSource },
+): boolean {
+  if (a.lastUsedAt !== b.lastUsedAt) {
+    const ta = canonical(a.lastUsedAt);
+    const tb = canonical(b.lastUsedAt);
+    if (ta !== tb) {
+      // An unparseable stored value never beats a real timestamp.
+      if (ta === null || tb === null) return tb === null && ta !== null;
+      return ta > tb;
+    }
+  }
+  if (a.eventId !== b.eventId) return a.eventId > b.eventId;
+  return (a.source ?? "") > (b.source ?? "");
 }
 
-function usageFromEvent(event: InsightsEvent, index: UsageMatchIndex): UsageRecord | "ignored" | "unmatched" {
+function canonical(ts: string): string | null {
+  return CANONICAL.test(ts) ? ts : normalizeTimestamp(ts);
+}
+
+function usageFromEvent(event: InsightsEvent, index: UsageMatchIndex, at: string): UsageRecord | "ignored" | "unmatched" {
   switch (event.event_type) {
     case "user_login_attempt": {
       if (event.success !== true) return "ignored";
       const userId = matchUser(index, event.initiated_by) ?? matchUser(index, event.resource);
-      return userId === null ? "unmatched" : record(event, userId, null, "user_portal");
+      return userId === null ? "unmatched" : record(event, at, userId, null, "user_portal");
     }
     case "admin_login_attempt": {
       if (event.success !== true) return "ignored";
       // Real samples carry the admin in initiated_by; the spec's example in resource. Admins are
       // separate accounts: the directory user is the one with the admin's email.
-      const email = adminEmail(event.initiated_by) ?? adminEmail(event.resource);
-      const userId = email === null ? undefined : index.userIdByEmail.get(email.toLowerCase());
-      return userId === undefined ? "unmatched" : record(event, userId, null, "admin_portal");
+      const userId = matchAdmin(index, event.initiated_by) ?? matchAdmin(index, event.resource);
+      return userId === null ? "unmatched" : record(event, at, userId, null, "admin_portal");
     }
     case "sso_auth": {
       if (event.sso_token_success !== true) return "ignored";
       const userId = matchUser(index, event.initiated_by);
       const appId = matchApplication(index, event.application);
-      return userId === null || appId === null ? "unmatched" : record(event, userId, appId, "sso");
+      return userId === null || appId === null ? "unmatched" : record(event, at, userId, appId, "sso");
     }
     default:
       return "ignored";
   }
 }
 
-function record(event: InsightsEvent, userId: string, applicationId: string | null, source: UsageSource): UsageRecord | "ignored" {
-  const lastUsedAt = normalizeTimestamp(event.timestamp);
-  if (lastUsedAt === null || typeof event.id !== "string" || event.id === "") return "ignored";
+function record(event: InsightsEvent, lastUsedAt: string, userId: string, applicationId: string | null, source: UsageSource): UsageRecord | "ignored" {
+  // Without an id an event cannot be deduplicated across overlapping windows.
+  if (typeof event.id !== "string" || event.id === "") return "ignored";
   return { userId, applicationId, lastUsedAt, source, eventId: event.id };
 }
 
 function matchUser(index: UsageMatchIndex, who: InsightsEvent["initiated_by"]): string | null {
   if (who === null || who === undefined) return null;
   if (who.type !== undefined && who.type !== "user") return null;
-  if (who.id !== undefined && index.userIds.has(who.id)) return who.id;
+  // An id names the person: when it is not ours, a username or email match would be someone else
+  // (a deleted user's name reused by a new hire), so the event stays unmatched.
+  if (typeof who.id === "string" && who.id !== "") return index.userIds.has(who.id) ? who.id : null;
   if (who.username !== undefined && who.username !== "") {
     const id = index.userIdByUsername.get(who.username.toLowerCase());
     if (id !== undefined) return id;
   }
-  if (who.email !== undefined && who.email !== "") {
-    const id = index.userIdByEmail.get(who.email.toLowerCase());
+  if (typeof who.email === "string" && who.email !== "") {
+    const id = index.userIdByEmail.get(who.email.trim().toLowerCase());
     if (id !== undefined) return id;
   }
   return null;
 }
 
-function adminEmail(who: InsightsEvent["initiated_by"]): string | null {
-  if (who === null || who === undefined || who.type !== "admin") return null;
-  return typeof who.email === "string" && who.email !== "" ? who.email : null;
+function matchAdmin(index: UsageMatchIndex, who: InsightsEvent["initiated_by"]): string | null {
+  if (who === null || who === undefined || (who.type !== undefined && who.type !== "admin")) return null;
+  if (typeof who.email !== "string" || who.email === "") return null;
+  return index.userIdByEmail.get(who.email.trim().toLowerCase()) ?? null;
 }
 
 function matchApplication(index: UsageMatchIndex, app: InsightsEvent["application"]): string | null {
   if (app === null || app === undefined) return null;
-  if (app.id !== undefined && app.id !== "" && index.applicationIds.has(app.id)) return app.id;
-  if (app.sso_url !== undefined && app.sso_url !== "") return index.applicationIdBySsoUrl.get(normalizeUrl(app.sso_url)) ?? null;
+  // Failed SSO events carry an empty id (and name); only then is the URL the identity.
+  if (typeof app.id === "string" && app.id !== "") return index.applicationIds.has(app.id) ? app.id : null;
+  if (typeof app.sso_url === "string" && app.sso_url.trim() !== "") return index.applicationIdBySsoUrl.get(normalizeUrl(app.sso_url)) ?? null;
   return null;
 }
 
@@ -155,16 +189,34 @@ function normalizeUrl(url: string): string {
   return url.trim().replace(/\/+$/u, "").toLowerCase();
 }
 
+const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/u;
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:\d{2})$/u;
+
 /**
- * Directory Insights timestamps come with millisecond to nanosecond precision; the store keeps
- * ISO 8601 in UTC with milliseconds, which sorts as text. Returns null for an unparseable value.
+ * Directory Insights timestamps come with millisecond to nanosecond precision and possibly an
+ * offset; the store keeps ISO 8601 in UTC with milliseconds, which sorts as text. Sub-millisecond
+ * digits are truncated (never rounded: rounding could carry an event into the next second, past a
+ * cursor). Returns null for an unparseable value or an impossible date (`Date` would silently
+ * roll 2023-02-30 over to March).
  */
 export function normalizeTimestamp(ts: string): string | null {
-  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/u.exec(ts);
+  const m = RFC3339.exec(ts);
   if (m === null) return null;
-  const ms = (m[2] ?? "").padEnd(3, "0").slice(0, 3);
-  const d = new Date(`${m[1]}.${ms}${m[3]}`);
-  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+  const [, y, mo, d, h, mi, s, frac, zone] = m as unknown as [string, string, string, string, string, string, string, string | undefined, string];
+  const month = Number(mo);
+  const day = Number(d);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(Number(y), month)) return null;
+  if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return null;
+  const offset = zone === "Z" || zone === "z" ? "Z" : zone;
+  if (offset !== "Z" && (Number(offset.slice(1, 3)) > 23 || Number(offset.slice(4, 6)) > 59)) return null;
+  const ms = (frac ?? "").padEnd(3, "0").slice(0, 3);
+  const t = Date.parse(`${y}-${mo}-${d}T${h}:${mi}:${s}.${ms}${offset}`);
+  return Number.isNaN(t) ? null : new Date(t).toISOString();
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 /** The tri-state last use of a user (or of a user in an app) given the scope's usage coverage. */
@@ -203,18 +255,26 @@ export interface InsightsWindow {
 }
 
 /**
- * The next Directory Insights window of a scope: the pending one after a crash, else from the
- * cursor minus the overlap (never before the lookback), to now minus the lag. Null when there is
- * nothing to read yet — a query whose start is not before its end is never planned.
+ * The next Directory Insights window of a scope: the pending one after a crash (the identical query,
+ * so its `search_after` stays valid), else from the cursor minus the overlap (never before the
+ * lookback), to now minus the lag. Null when there is nothing to read yet: a window whose start is
+ * not before its end, or whose start is in the future, is never planned.
  */
 export function planInsightsWindow(cursor: InsightsCursor | null, now: Date, options: InsightsWindowOptions = DEFAULT_INSIGHTS_WINDOW): InsightsWindow | null {
-  if (cursor?.pending !== undefined) {
+  const nowMs = now.getTime();
+  if (cursor?.pending !== undefined && cursor.pending !== null) {
     const { start, end, searchAfter } = cursor.pending;
-    if (start < end) return { start, end, searchAfter, resumed: true };
+    const s = Date.parse(start);
+    const e = Date.parse(end);
+    // A pending window that is corrupt, or starts in the future because the clock went back, is
+    // dropped: re-planning re-reads from the cursor, which folding makes harmless.
+    if (s < e && s < nowMs) return { start, end, searchAfter, resumed: true };
   }
-  const end = now.getTime() - options.lagMs;
-  const floor = now.getTime() - options.maxLookbackMs;
-  const start = cursor === null ? floor : Math.max(floor, Date.parse(cursor.readThrough) - options.overlapMs);
+  const end = nowMs - Math.max(0, options.lagMs);
+  const floor = nowMs - Math.max(0, options.maxLookbackMs);
+  const readThrough = cursor === null ? Number.NaN : Date.parse(cursor.readThrough);
+  // An unreadable cursor must not stall the stream forever: read the whole lookback again.
+  const start = Number.isNaN(readThrough) ? floor : Math.max(floor, readThrough - Math.max(0, options.overlapMs));
   if (!(start < end)) return null;
   return { start: new Date(start).toISOString(), end: new Date(end).toISOString(), searchAfter: null, resumed: false };
 }
@@ -225,7 +285,7 @@ export function cursorAfterPage(
   window: Pick<InsightsWindow, "start" | "end">,
   page: { readonly searchAfter: readonly [number, string] | null; readonly earliestEventAt: string | null },
 ): InsightsCursor {
-  const sameWindow = cursor?.pending !== undefined && cursor.pending.start === window.start && cursor.pending.end === window.end;
+  const pending = cursor?.pending ?? undefined;
   return {
     readThrough: cursor?.readThrough ?? window.start,
     coverageSince: cursor?.coverageSince ?? null,
@@ -233,23 +293,33 @@ export function cursorAfterPage(
       start: window.start,
       end: window.end,
       searchAfter: page.searchAfter,
-      earliestEventAt: earliest(sameWindow ? (cursor.pending?.earliestEventAt ?? null) : null, page.earliestEventAt),
+      // Events seen in an abandoned pending window were still returned by the retention: they count.
+      earliestEventAt: earliest(pending?.earliestEventAt ?? null, page.earliestEventAt),
     },
   };
 }
 
-/** The cursor once a whole window was read: everything up to its end is folded. */
+/**
+ * The cursor once a whole window was read: everything up to its end is folded. `readThrough` never
+ * moves backwards. `coverageSince` is the earliest event Directory Insights ever returned; before any
+ * event was returned nothing about retention is measured, so coverage starts at the end of the
+ * first window: from there on every event is read as it arrives.
+ */
 export function cursorAfterWindow(cursor: InsightsCursor | null, window: Pick<InsightsWindow, "end">, earliestEventAt: string | null): InsightsCursor {
   const seen = earliest(cursor?.coverageSince ?? null, earliest(cursor?.pending?.earliestEventAt ?? null, earliestEventAt));
-  // With no event at all, nothing about retention is measured: coverage starts where we began
-  // looking in real time, the end of the first window.
-  return { readThrough: window.end, coverageSince: seen ?? window.end, pending: undefined };
+  const end = normalizeTimestamp(window.end) ?? window.end;
+  const before = cursor === null ? null : normalizeTimestamp(cursor.readThrough);
+  const readThrough = before !== null && before > end ? before : end;
+  return { readThrough, coverageSince: seen ?? end, pending: undefined };
 }
 
+/** The earlier of two timestamps, compared as instants; an unparseable one is ignored. */
 function earliest(a: string | null, b: string | null): string | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return a < b ? a : b;
+  const na = a === null ? null : normalizeTimestamp(a);
+  const nb = b === null ? null : normalizeTimestamp(b);
+  if (na === null) return nb;
+  if (nb === null) return na;
+  return na < nb ? na : nb;
 }
 
 /** The usage coverage a stored cursor establishes: none before a first window completed. */
