@@ -1,2 +1,8 @@
-// Public API: filled in by this package's issue.
-export const packageName: string = "persistence";
+// Public API of @jumpcloud-sync/persistence: the store that implements the domain's ports on
+// SQLite (embedded default) and PostgreSQL. Everything not exported here is private.
+export { openStore, type Store } from "./store.js";
+export { mikroOrmConfig, type StoreConfig } from "./config.js";
+export { entities } from "./entities.js";
+export { SecretKeyError } from "./secret-box.js";
+export { AccountNotFoundError } from "./repositories/account.repository.js";
+export { InvalidCursorError } from "./db.js";

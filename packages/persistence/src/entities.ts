@@ -1,0 +1,253 @@
+import { defineEntity, p } from "@mikro-orm/core";
+
+// The schema of the store. The domain's model types stay plain: these schemas map them to tables.
+// No foreign keys on purpose: synced rows outlive their upstream parents (tombstones), the bulk
+// writers insert in any order, and `purgeScope` removes a scope's rows explicitly.
+// Times the store decides (leases, runs, tombstones, usage) are real timestamps; upstream strings
+// that must round-trip byte for byte (a user's `createdAt`) stay text.
+
+export const AccountSchema = defineEntity({
+  name: "AccountRow",
+  tableName: "account",
+  properties: {
+    id: p.string().primary(),
+    name: p.text(),
+    region: p.string().nullable(),
+    consoleBaseUrl: p.string(),
+    insightsBaseUrl: p.string(),
+    permission: p.string(),
+    orgId: p.string().nullable(),
+    multiTenant: p.boolean(),
+    paused: p.boolean(),
+    scheduleMinutes: p.integer(),
+    /** `v1.<keyId>.<iv>.<tag>.<ciphertext>` (base64url); null once wiped. */
+    apiKeyCiphertext: p.text().nullable(),
+    /** Which configured key encrypted it, so rotation finds the rows still on an old key. */
+    apiKeyKeyId: p.string().nullable(),
+    createdAt: p.datetime(),
+    updatedAt: p.datetime(),
+  },
+});
+
+export const ScopeSchema = defineEntity({
+  name: "ScopeRow",
+  tableName: "scope",
+  properties: {
+    id: p.string().primary(),
+    accountId: p.string().index("scope_account_id_index"),
+    orgId: p.string().nullable(),
+    orgName: p.text().nullable(),
+    enabled: p.boolean(),
+  },
+});
+
+export const DirectoryUserSchema = defineEntity({
+  name: "DirectoryUserRow",
+  tableName: "directory_user",
+  properties: {
+    scopeId: p.string().primary(),
+    id: p.string().primary(),
+    username: p.text(),
+    email: p.text(),
+    displayName: p.text().nullable(),
+    firstName: p.text().nullable(),
+    lastName: p.text().nullable(),
+    status: p.string(),
+    employeeIdentifier: p.text().nullable(),
+    employeeType: p.text().nullable(),
+    department: p.text().nullable(),
+    jobTitle: p.text().nullable(),
+    company: p.text().nullable(),
+    costCenter: p.text().nullable(),
+    location: p.text().nullable(),
+    managerId: p.string().nullable(),
+    adminRole: p.text().nullable(),
+    /** JSON array of group ids, as observed. */
+    groupIds: p.text(),
+    upstreamCreatedAt: p.string().nullable(),
+    removedAt: p.datetime().nullable(),
+    updatedAt: p.datetime(),
+  },
+  indexes: [{ name: "directory_user_scope_updated_index", properties: ["scopeId", "updatedAt"] }],
+});
+
+export const DirectoryGroupSchema = defineEntity({
+  name: "DirectoryGroupRow",
+  tableName: "directory_group",
+  properties: {
+    scopeId: p.string().primary(),
+    id: p.string().primary(),
+    name: p.text(),
+    description: p.text().nullable(),
+    removedAt: p.datetime().nullable(),
+    updatedAt: p.datetime(),
+  },
+});
+
+export const DirectoryApplicationSchema = defineEntity({
+  name: "DirectoryApplicationRow",
+  tableName: "directory_application",
+  properties: {
+    scopeId: p.string().primary(),
+    id: p.string().primary(),
+    name: p.text(),
+    displayName: p.text().nullable(),
+    displayLabel: p.text().nullable(),
+    ssoUrl: p.text().nullable(),
+    ssoType: p.text().nullable(),
+    active: p.boolean(),
+    removedAt: p.datetime().nullable(),
+    updatedAt: p.datetime(),
+  },
+});
+
+export const AppAssignmentSchema = defineEntity({
+  name: "AppAssignmentRow",
+  tableName: "app_assignment",
+  properties: {
+    scopeId: p.string().primary(),
+    applicationId: p.string().primary(),
+    userId: p.string().primary(),
+    direct: p.boolean(),
+    /** JSON array of group ids, as observed. */
+    groupIds: p.text(),
+    removedAt: p.datetime().nullable(),
+    updatedAt: p.datetime(),
+  },
+  indexes: [{ name: "app_assignment_scope_user_index", properties: ["scopeId", "userId"] }],
+});
+
+export const UsageRecordSchema = defineEntity({
+  name: "UsageRecordRow",
+  tableName: "usage_record",
+  properties: {
+    scopeId: p.string().primary(),
+    userId: p.string().primary(),
+    /** `""` for overall (portal) use: a primary key column cannot be null. */
+    applicationId: p.string().primary(),
+    lastUsedAt: p.datetime(),
+    source: p.string(),
+    eventId: p.string(),
+  },
+  // An application's latest use (ApplicationView.lastUsed) without scanning the scope.
+  indexes: [{ name: "usage_record_scope_app_last_used_index", properties: ["scopeId", "applicationId", "lastUsedAt"] }],
+});
+
+export const UsageCoverageSchema = defineEntity({
+  name: "UsageCoverageRow",
+  tableName: "usage_coverage",
+  properties: {
+    scopeId: p.string().primary(),
+    kind: p.string(),
+    since: p.string().nullable(),
+    reason: p.string().nullable(),
+    detail: p.text().nullable(),
+  },
+});
+
+export const SyncCursorSchema = defineEntity({
+  name: "SyncCursorRow",
+  tableName: "sync_cursor",
+  properties: {
+    scopeId: p.string().primary(),
+    stream: p.string().primary(),
+    /** JSON. */
+    value: p.text(),
+    updatedAt: p.datetime(),
+  },
+});
+
+export const SyncLeaseSchema = defineEntity({
+  name: "SyncLeaseRow",
+  tableName: "sync_lease",
+  properties: {
+    scopeId: p.string().primary(),
+    stream: p.string().primary(),
+    owner: p.string(),
+    expiresAt: p.datetime(),
+  },
+});
+
+export const SyncRunSchema = defineEntity({
+  name: "SyncRunRow",
+  tableName: "sync_run",
+  properties: {
+    id: p.string().primary(),
+    scopeId: p.string(),
+    stream: p.string(),
+    state: p.string(),
+    trigger: p.string(),
+    startedAt: p.datetime(),
+    finishedAt: p.datetime().nullable(),
+    error: p.text().nullable(),
+    /** JSON of the domain's SyncCounters. */
+    counters: p.text(),
+  },
+  indexes: [
+    { name: "sync_run_scope_stream_started_index", properties: ["scopeId", "stream", "startedAt"] },
+    { name: "sync_run_started_index", properties: ["startedAt"] },
+    { name: "sync_run_state_index", properties: ["state", "startedAt"] },
+  ],
+});
+
+export const StreamStatusSchema = defineEntity({
+  name: "StreamStatusRow",
+  tableName: "stream_status",
+  properties: {
+    scopeId: p.string().primary(),
+    stream: p.string().primary(),
+    lastAttemptAt: p.datetime().nullable(),
+    lastSuccessAt: p.datetime().nullable(),
+    consecutiveFailures: p.integer(),
+    nextAttemptAt: p.datetime().nullable(),
+    lastError: p.text().nullable(),
+    /** JSON array of the domain's AttentionReason. */
+    attention: p.text(),
+  },
+});
+
+export const AuditEntrySchema = defineEntity({
+  name: "AuditEntryRow",
+  tableName: "audit_entry",
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    at: p.datetime(),
+    actor: p.string(),
+    action: p.string(),
+    target: p.string().index("audit_entry_target_index"),
+    outcome: p.string(),
+    /** JSON. */
+    details: p.text(),
+  },
+});
+
+export const ApiTokenSchema = defineEntity({
+  name: "ApiTokenRow",
+  tableName: "api_token",
+  properties: {
+    id: p.string().primary(),
+    name: p.string().unique("api_token_name_unique"),
+    /** sha256 (hex) of the secret; the secret itself is shown once and never stored. */
+    secretHash: p.string().unique("api_token_secret_hash_unique"),
+    createdAt: p.datetime(),
+    revokedAt: p.datetime().nullable(),
+  },
+});
+
+/** Every table of the store, for `MikroORM.init`, `@mikro-orm/nestjs` and the migrator. */
+export const entities = [
+  AccountSchema,
+  ScopeSchema,
+  DirectoryUserSchema,
+  DirectoryGroupSchema,
+  DirectoryApplicationSchema,
+  AppAssignmentSchema,
+  UsageRecordSchema,
+  UsageCoverageSchema,
+  SyncCursorSchema,
+  SyncLeaseSchema,
+  SyncRunSchema,
+  StreamStatusSchema,
+  AuditEntrySchema,
+  ApiTokenSchema,
+] as const;

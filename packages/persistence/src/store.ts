@@ -1,0 +1,102 @@
+import { MikroORM } from "@mikro-orm/core";
+import type {
+  AccountPort,
+  ApiTokenPort,
+  AuditPort,
+  CursorPort,
+  DirectoryQueryPort,
+  DirectoryStorePort,
+  LeasePort,
+  SyncRunPort,
+} from "@jumpcloud-sync/domain";
+import { mikroOrmConfig, type StoreConfig } from "./config.js";
+import { Db } from "./db.js";
+import { AccountRepository } from "./repositories/account.repository.js";
+import { ApiTokenRepository } from "./repositories/api-token.repository.js";
+import { AuditRepository } from "./repositories/audit.repository.js";
+import { CursorRepository } from "./repositories/cursor.repository.js";
+import { DirectoryQueryRepository } from "./repositories/directory-query.repository.js";
+import { DirectoryStoreRepository } from "./repositories/directory-store.repository.js";
+import { LeaseRepository } from "./repositories/lease.repository.js";
+import { SyncRunRepository } from "./repositories/sync-run.repository.js";
+import { SecretBox } from "./secret-box.js";
+
+export interface Store {
+  /** For `@mikro-orm/nestjs` or `em.fork()`; the repositories below fork it per call themselves. */
+  readonly orm: MikroORM;
+  readonly directory: DirectoryStorePort;
+  readonly query: DirectoryQueryPort;
+  readonly cursors: CursorPort;
+  readonly leases: LeasePort;
+  readonly runs: SyncRunPort;
+  readonly accounts: AccountPort;
+  readonly audit: AuditPort;
+  readonly tokens: ApiTokenPort;
+  /** Applies pending migrations (openStore already did). */
+  migrate(): Promise<void>;
+  /** True when the database answers a trivial query. */
+  health(): Promise<boolean>;
+  close(): Promise<void>;
+  /** Re-encrypts every stored API key not yet on the current `secretKey`; returns how many. */
+  rotateSecretKey(): Promise<number>;
+}
+
+/**
+ * Opens the store: validates the secret key first (a missing or short key fails here, before any
+ * connection), connects, and applies pending migrations.
+ */
+export async function openStore(config: StoreConfig): Promise<Store> {
+  const box = new SecretBox(config.secretKey, config.previousSecretKeys);
+  if (config.driver === "postgresql" && config.schema !== undefined) await ensureSchema(config);
+  const orm = await MikroORM.init(mikroOrmConfig(config));
+  try {
+    const db = new Db(orm, config.driver);
+    if (config.driver === "sqlite" && config.dbName !== ":memory:") {
+      // WAL lets readers (the HTTP API) run while a sync writes; NORMAL is durable at checkpoints.
+      await db.session(async (s) => {
+        await s.all("pragma journal_mode = wal");
+        await s.run("pragma synchronous = normal");
+      });
+    }
+    await orm.migrator.up();
+    const accounts = new AccountRepository(db, box);
+    return {
+      orm,
+      directory: new DirectoryStoreRepository(db),
+      query: new DirectoryQueryRepository(db),
+      cursors: new CursorRepository(db),
+      leases: new LeaseRepository(db),
+      runs: new SyncRunRepository(db),
+      accounts,
+      audit: new AuditRepository(db),
+      tokens: new ApiTokenRepository(db),
+      migrate: async () => {
+        await orm.migrator.up();
+      },
+      health: async () => {
+        try {
+          await db.session((s) => s.all("select 1 as ok"));
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      close: () => orm.close(true),
+      rotateSecretKey: () => accounts.rotateSecretKey(),
+    };
+  } catch (error) {
+    await orm.close(true);
+    throw error;
+  }
+}
+
+/** The schema must exist before the pool's `search_path` can point at it. */
+async function ensureSchema(config: StoreConfig): Promise<void> {
+  const { schema: _schema, ...rest } = config;
+  const orm = await MikroORM.init({ ...mikroOrmConfig(rest), entities: [], discovery: { warnWhenNoEntities: false } });
+  try {
+    await orm.em.getConnection().execute(`create schema if not exists "${config.schema}"`);
+  } finally {
+    await orm.close(true);
+  }
+}
