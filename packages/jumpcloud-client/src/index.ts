@@ -36,3 +36,4 @@ export type {
   UserGroup,
   V2ListResponseHeaders,
 } from "./spec-patches.js";
+export { createJumpCloudClient } from "./client.js";

@@ -1,0 +1,196 @@
+// The custom `fetch` beneath openapi-fetch's middleware stack: per-key rate limiting, per-attempt
+// timeout, retries with backoff and Retry-After, request events. openapi-fetch deliberately has no
+// retry; doing it here (not in middleware) means every attempt goes through the same limiter and
+// sees the headers the middleware set.
+import { JumpCloudApiError } from "./errors.js";
+import { scrubbedCopy, type Redactor } from "./redact.js";
+import type { RateLimiter } from "./rate-limiter.js";
+import type { ClientEvent } from "./types.js";
+
+/** Set by the middleware, read and removed here: never sent to JumpCloud. */
+export const OPERATION_HEADER = "x-jcs-operation";
+export const RETRY_POLICY_HEADER = "x-jcs-retry";
+/** Added to the response handed back to openapi-fetch: how many attempts it took. */
+export const ATTEMPTS_HEADER = "x-jcs-attempts";
+
+/**
+ * `safe`: may be sent again after it reached the server (reads, and read-only POSTs such as the
+ * Directory Insights queries). `once`: an action, resent only if the connection was refused.
+ */
+export type RetryPolicy = "safe" | "once";
+
+export interface TransportConfig {
+  apiKey: string;
+  limiter: RateLimiter;
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  timeoutMs: number;
+  fetch: typeof fetch;
+  emit: (event: ClientEvent) => void;
+  redact: Redactor;
+  signal?: AbortSignal | undefined;
+}
+
+const RETRY_STATUSES = new Set([429, 502, 503, 504]);
+const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+/** Errors raised before a byte of the request could reach the server. */
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
+const MAX_RETRY_AFTER_MS = 5 * 60_000;
+
+type Failure = { kind: "network" | "timeout"; sent: boolean; error: unknown };
+
+export function createTransport(cfg: TransportConfig): typeof fetch {
+  return async function jumpCloudTransport(input: Request | string | URL, init?: RequestInit): Promise<Response> {
+    const original = input instanceof Request && init === undefined ? input : new Request(input, init);
+    const method = original.method.toUpperCase();
+    const headers = new Headers(original.headers);
+    const operation = headers.get(OPERATION_HEADER) ?? `${method} ${new URL(original.url).pathname}`;
+    const declared = headers.get(RETRY_POLICY_HEADER);
+    const policy: RetryPolicy = declared === "safe" || declared === "once" ? declared : IDEMPOTENT_METHODS.has(method) ? "safe" : "once";
+    headers.delete(OPERATION_HEADER);
+    headers.delete(RETRY_POLICY_HEADER);
+    // The middleware set it already; re-asserting here means no middleware added later can swap it.
+    headers.set("x-api-key", cfg.apiKey);
+    // Read once so every attempt can resend the identical body.
+    const body = original.body === null ? null : await original.arrayBuffer();
+    const outer = AbortSignal.any([original.signal, ...(cfg.signal ? [cfg.signal] : [])]);
+
+    for (let attempt = 1; ; attempt++) {
+      outer.throwIfAborted();
+      const release = await cfg.limiter.acquire(outer);
+      const timeout = AbortSignal.timeout(cfg.timeoutMs);
+      const started = performance.now();
+      let response: Response | undefined;
+      let failure: Failure | undefined;
+      try {
+        const res = await cfg.fetch(
+          new Request(original.url, { method, headers, body, redirect: original.redirect, signal: AbortSignal.any([outer, timeout]) }),
+        );
+        // Buffer inside the timeout so a stalled body is a timeout too (and retryable), not a hang later.
+        response = await buffered(res, method);
+      } catch (error) {
+        if (outer.aborted) {
+          release();
+          cfg.emit({ type: "request", operation, method, status: null, durationMs: elapsed(started), attempt });
+          throw outer.reason;
+        }
+        failure = timeout.aborted ? { kind: "timeout", sent: true, error } : { kind: "network", sent: !neverSent(error), error };
+      } finally {
+        release();
+      }
+      cfg.emit({ type: "request", operation, method, status: response?.status ?? null, durationMs: elapsed(started), attempt });
+
+      const canRetry = attempt < cfg.maxAttempts;
+      if (response !== undefined) {
+        const retryable = RETRY_STATUSES.has(response.status);
+        let delayMs: number | null = null;
+        if (retryable) {
+          const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
+          if (response.status === 429) cfg.emit({ type: "rate-limited", operation, retryAfterMs });
+          delayMs = retryAfterMs !== null ? Math.min(retryAfterMs, MAX_RETRY_AFTER_MS) : backoff(attempt, cfg);
+          // Everyone on this key slows down, not just this request.
+          if (response.status === 429) cfg.limiter.pauseFor(delayMs);
+        }
+        if (!retryable || !canRetry || policy !== "safe" || delayMs === null) {
+          response.headers.set(ATTEMPTS_HEADER, String(attempt));
+          return response;
+        }
+        cfg.emit({ type: "retry", operation, attempt, delayMs, reason: `HTTP ${response.status}` });
+        await sleep(delayMs, outer);
+        continue;
+      }
+
+      const f = failure!;
+      const mayRetry = canRetry && (policy === "safe" || !f.sent);
+      if (!mayRetry) {
+        const why =
+          policy === "once" && f.sent
+            ? " (not retried: the request may have reached JumpCloud and this operation is not safe to repeat)"
+            : attempt > 1
+              ? ` after ${attempt} attempts`
+              : "";
+        throw new JumpCloudApiError({
+          kind: f.kind,
+          operation,
+          status: null,
+          message: cfg.redact(
+            f.kind === "timeout"
+              ? `${operation}: no response within ${cfg.timeoutMs} ms${why}`
+              : `${operation}: network error (${describeNetworkError(f.error)})${why}`,
+          ),
+          attempts: attempt,
+          cause: scrubbedCopy(f.error, cfg.redact),
+        });
+      }
+      const delayMs = backoff(attempt, cfg);
+      cfg.emit({ type: "retry", operation, attempt, delayMs, reason: f.kind === "timeout" ? "timeout" : cfg.redact(`network: ${describeNetworkError(f.error)}`) });
+      await sleep(delayMs, outer);
+    }
+  };
+}
+
+async function buffered(res: Response, method: string): Promise<Response> {
+  const noBody = method === "HEAD" || res.status === 204 || res.status === 304 || res.body === null;
+  const buf = noBody ? null : await res.arrayBuffer();
+  const headers = new Headers(res.headers);
+  // The body is already decoded; these described the wire form.
+  headers.delete("content-encoding");
+  if (buf !== null) headers.set("content-length", String(buf.byteLength));
+  return new Response(buf, { status: res.status, statusText: res.statusText, headers });
+}
+
+/** Exponential with "equal jitter": never less than half the step, so a 429 always backs off. */
+export function backoff(attempt: number, cfg: { baseDelayMs: number; maxDelayMs: number }): number {
+  const step = Math.min(cfg.maxDelayMs, cfg.baseDelayMs * 2 ** (attempt - 1));
+  return Math.round(step / 2 + Math.random() * (step / 2));
+}
+
+/** `Retry-After`: delta-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | null {
+  if (value === null) return null;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
+function neverSent(error: unknown): boolean {
+  const codes = new Set<string>();
+  collectCodes(error, codes, 0);
+  return codes.size > 0 && [...codes].every((c) => NOT_SENT_CODES.has(c));
+}
+
+function collectCodes(error: unknown, into: Set<string>, depth: number): void {
+  if (!(error instanceof Error) || depth > 4) return;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string") into.add(code);
+  if (error instanceof AggregateError) for (const e of error.errors) collectCodes(e, into, depth + 1);
+  collectCodes(error.cause, into, depth + 1);
+}
+
+function describeNetworkError(error: unknown): string {
+  const codes = new Set<string>();
+  collectCodes(error, codes, 0);
+  if (codes.size > 0) return [...codes].join(", ");
+  return error instanceof Error ? error.message : "unknown";
+}
+
+function elapsed(started: number): number {
+  return Math.round(performance.now() - started);
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason as Error);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason as Error);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
