@@ -77,6 +77,33 @@ describe("normalizeTimestamp", () => {
     expect(normalizeTimestamp("2024-02-29T00:00:00Z")).toBe("2024-02-29T00:00:00.000Z");
     expect(normalizeTimestamp("2100-02-29T00:00:00Z")).toBeNull();
   });
+
+  it("agrees with Date on any instant, precision and offset", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.parse("1970-01-01T00:00:00Z"), max: Date.parse("2199-12-31T23:59:59Z") }),
+        fc.string({ unit: fc.constantFrom(..."0123456789"), minLength: 0, maxLength: 9 }),
+        fc.integer({ min: -14 * 60, max: 14 * 60 }),
+        (ms, digits, offsetMin) => {
+          const utc = new Date(Math.floor(ms / 1000) * 1000);
+          const expected = new Date(utc.getTime() + Number(digits.padEnd(3, "0").slice(0, 3))).toISOString();
+          const frac = digits === "" ? "" : `.${digits}`;
+          expect(normalizeTimestamp(`${utc.toISOString().slice(0, 19)}${frac}Z`)).toBe(expected);
+          const local = new Date(utc.getTime() + offsetMin * 60_000).toISOString().slice(0, 19);
+          const sign = offsetMin < 0 ? "-" : "+";
+          const abs = Math.abs(offsetMin);
+          const zone = `${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
+          expect(normalizeTimestamp(`${local}${frac}${zone}`)).toBe(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+  it("rejects malformed fractions", () => {
+    expect(normalizeTimestamp("2023-06-15T13:45:59.Z")).toBeNull();
+    expect(normalizeTimestamp("2023-06-15T13:45:59.12aZ")).toBeNull();
+    expect(normalizeTimestamp("2023-06-15T13:45:5aZ")).toBeNull();
+  });
 });
 
 describe("isLater", () => {
