@@ -1,5 +1,6 @@
 // Regenerates src/generated/*.gen.ts from the vendored specs in spec/.
 // `--check` regenerates in memory and fails when the committed files differ (CI drift check).
+import { createHash } from "node:crypto";
 import { readFile, writeFile, mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { dirname, join, relative } from "node:path";
@@ -14,6 +15,19 @@ const targets = [
 
 const check = process.argv.includes("--check");
 let drift = 0;
+
+// The vendored specs must be the byte-for-byte copies spec/SOURCES.md records: patches belong in
+// src/spec-patches.ts, never in the YAML.
+const sources = await readFile(join(root, "spec/SOURCES.md"), "utf8");
+for (const { spec } of targets) {
+  const name = spec.slice("spec/".length);
+  const recorded = new RegExp(`^([0-9a-f]{64})  ${name.replace(/[.]/g, "\\.")}$`, "m").exec(sources)?.[1];
+  const actual = createHash("sha256").update(await readFile(join(root, spec))).digest("hex");
+  if (recorded !== actual) {
+    drift++;
+    console.error(`checksum: ${spec} is ${actual}, spec/SOURCES.md records ${recorded ?? "nothing"}`);
+  }
+}
 
 for (const { spec, out } of targets) {
   const started = performance.now();
