@@ -288,14 +288,29 @@ function generateOrg(world: World, rng: Rng, name: string, domain: string, n: nu
   if (alumni !== undefined && org.apps[1] !== undefined) org.apps[1].groups.add(alumni.id);
 
   // ---- history ----
+  // Every org has someone suspended inside the event window, and some HR edits, so lifecycle
+  // events of each kind exist whatever the seed.
+  if (n > 3 && !org.users.some((u) => u.state === "SUSPENDED")) {
+    const victim = org.users.slice(2).reverse().find((u) => u.state === "ACTIVATED" && u.admin === null);
+    if (victim !== undefined) victim.state = "SUSPENDED";
+  }
+  const firstSuspended = org.users.find((u) => u.state === "SUSPENDED");
   const suspendedAt = new Map<string, number>();
+  const actor = { id: firstAdmin.id, email: firstAdmin.email };
   for (const u of org.users) {
+    if (days >= 1 && u.state === "ACTIVATED" && u.createdMs < windowStart && (rng.chance(0.04) || u === org.users[n - 1])) {
+      const at = now - rng.int(days * DAY);
+      const field = rng.pick(["jobTitle", "location", "costCenter"] as const);
+      const from = field === "jobTitle" ? "Associate" : field === "location" ? "Remote" : "CC-0000";
+      if (from !== u[field])
+        lifecycle.push(world.lifecycleEvent(org, "user_update", actor, { resource: { id: u.id, type: "user", username: u.username }, changes: [{ field, from, to: u[field] }] }, at));
+    }
     if (u.state !== "SUSPENDED") continue;
-    const at = Math.max(u.createdMs + DAY, now - rng.int(Math.max(1, days * 2) * DAY));
+    const inWindow = u === firstSuspended && days >= 1;
+    const at = inWindow ? Math.max(u.createdMs + 60_000, now - rng.int(days * DAY)) : Math.max(u.createdMs + DAY, now - rng.int(Math.max(1, days * 2) * DAY));
     suspendedAt.set(u.id, Math.min(at, now - 60_000));
     if (at >= windowStart && at < now) {
       const resource = { id: u.id, type: "user", username: u.username };
-      const actor = { id: firstAdmin.id, email: firstAdmin.email };
       lifecycle.push(world.lifecycleEvent(org, "user_update", actor, { resource, changes: [{ field: "state", from: "ACTIVATED", to: "SUSPENDED" }] }, at));
       lifecycle.push(world.lifecycleEvent(org, "user_suspended", actor, { resource }, at));
     }
