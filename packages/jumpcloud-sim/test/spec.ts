@@ -39,7 +39,7 @@ export class SpecValidator {
     this.ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
     (addFormats as unknown as (a: Ajv2020) => void)(this.ajv);
     for (const f of ["int32", "int64", "float", "double", "byte", "binary", "password"]) this.ajv.addFormat(f, true);
-    this.ajv.addSchema({ $id: id, components: this.doc.components } as Obj);
+    this.ajv.addSchema({ $id: id, components: this.doc.components });
   }
 
   /** The schema an operation declares for `status` (application/json), or null when it declares no body. */
