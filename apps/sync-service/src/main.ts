@@ -1,2 +1,5 @@
-// Entry point of the sync service; wired by the sync-service issue.
-export const serviceName: string = "jumpcloud-sync";
+import "reflect-metadata";
+import { serve } from "./cli/serve.js";
+
+// `node dist/main.js`: the long-running service (HTTP + scheduler). Same as `jumpcloud-sync serve`.
+process.exitCode = await serve();

@@ -1,0 +1,43 @@
+import { type DynamicModule, Module } from "@nestjs/common";
+import { ScheduleModule } from "@nestjs/schedule";
+import { systemClock, type Clock } from "@jumpcloud-sync/domain";
+import type { Logger } from "pino";
+import { AccountsModule } from "./accounts/accounts.module.js";
+import { ConfigModule, type AppConfig } from "./config/index.js";
+import { DirectoryModule } from "./directory/directory.module.js";
+import { HealthModule } from "./health/health.module.js";
+import { LoggingModule } from "./logging/index.js";
+import { StoreModule } from "./store/store.module.js";
+import { SyncCoreModule } from "./sync/sync-core.module.js";
+
+export interface AppModuleOptions {
+  readonly config: AppConfig;
+  readonly logger: Logger;
+  /** Run the directory scheduler (serve, `sync` without --once). */
+  readonly schedule: boolean;
+  /** Default: the system clock. Tests pass the stand-in's clock. */
+  readonly clock?: Clock;
+}
+
+/**
+ * The service's composition root. Each sync area is its own module with the same inner shape
+ * (scheduler trigger → sync service → jobs); MDM and actions join as siblings of DirectoryModule.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(options: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(options.config),
+        LoggingModule.forRoot(options.logger),
+        StoreModule.forRoot(options.config),
+        ScheduleModule.forRoot(),
+        SyncCoreModule.forRoot(options.clock ?? systemClock),
+        AccountsModule,
+        DirectoryModule.forRoot({ enabled: options.schedule }),
+        HealthModule,
+      ],
+    };
+  }
+}

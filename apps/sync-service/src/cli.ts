@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+import "reflect-metadata";
+import { ConfigError } from "./config/index.js";
+import { AccountError } from "./accounts/account-validation.js";
+import { ACCOUNTS_USAGE, accountsCommand } from "./cli/accounts.command.js";
+import { UsageError } from "./cli/args.js";
+import { DEMO_USAGE, demoCommand } from "./cli/demo.command.js";
+import { serve } from "./cli/serve.js";
+import { SYNC_USAGE, scopesCommand, syncCommand } from "./cli/sync.command.js";
+
+const USAGE = `jumpcloud-sync <command>
+
+  demo                      full sync of a demo organization served by the local stand-in, into SQLite
+  accounts add|list|update|pause|resume|remove
+  sync [--scope <id> | --all] [--once]
+  scopes force-snapshot <scope-id>
+  serve                     HTTP + scheduler (same as \`node dist/main.js\`)
+
+${ACCOUNTS_USAGE}
+
+${SYNC_USAGE}
+
+${DEMO_USAGE}
+
+Configuration comes from JCS_* environment variables (see README.md).`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command ?? "") {
+    case "demo":
+      return demoCommand(rest);
+    case "accounts":
+      return accountsCommand(rest);
+    case "sync":
+      return syncCommand(rest);
+    case "scopes":
+      return scopesCommand(rest);
+    case "serve":
+      return serve();
+    case "help":
+    case "--help":
+    case "-h":
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    default:
+      process.stderr.write(`${USAGE}\n`);
+      return 64;
+  }
+}
+
+try {
+  process.exitCode ??= await main(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof UsageError) {
+    process.stderr.write(`jumpcloud-sync: ${error.message}\n`);
+    process.exitCode = 64;
+  } else if (error instanceof ConfigError) {
+    process.stderr.write(`jumpcloud-sync: ${error.message}\n`);
+    process.exitCode = 78;
+  } else if (error instanceof AccountError) {
+    process.stderr.write(`jumpcloud-sync: ${error.message}\n`);
+    process.exitCode = 1;
+  } else {
+    process.stderr.write(`jumpcloud-sync: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,98 @@
+import { randomBytes } from "node:crypto";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { createTickingClock, startSim } from "@jumpcloud-sync/jumpcloud-sim";
+import { AccountsService } from "../accounts/accounts.service.js";
+import { compareWithTruth } from "../demo/truth-check.js";
+import { DirectorySyncService } from "../directory/directory-sync.service.js";
+import { STORE, type SyncStore } from "../store/store.types.js";
+import { SyncEvents } from "../sync/sync-events.js";
+import { parse, intOption } from "./args.js";
+import { attachProgress } from "./progress.js";
+import { withService } from "./service.js";
+
+export const DEMO_USAGE = `jumpcloud-sync demo [--seed <n>] [--data-dir <dir>]
+  Starts the JumpCloud stand-in with a demo organization, syncs it once (directory + usage) into
+  SQLite under <data-dir> (default ./.data) with a generated DEV-ONLY secret key, prints a summary.`;
+
+/**
+ * The main job on the embedded default: stand-in → the real service (same modules as `serve`) →
+ * SQLite. Nothing here is demo-specific in the sync itself; only where the account points.
+ */
+export async function demoCommand(argv: string[]): Promise<number> {
+  const args = parse(argv, { seed: { type: "string" }, "data-dir": { type: "string" } });
+  const seed = intOption(args.str("seed"), "--seed") ?? 42;
+  const dataDir = resolve(args.str("data-dir") ?? ".data");
+  const out = process.stdout;
+  const started = Date.now();
+
+  out.write("jumpcloud-sync demo: one full sync of a demo JumpCloud organization served by the local stand-in\n\n");
+  // The stand-in's clock follows wall time, so the service's own clock agrees with the events' dates.
+  const sim = await startSim({ scenario: "demo", seed, clock: createTickingClock() });
+  try {
+    const truth = sim.truth();
+    out.write(`stand-in:   ${sim.url} (scenario demo, seed ${seed}): ${truth.users.length} users, ${truth.groups.length} groups, ${truth.applications.length} SSO apps\n`);
+
+    mkdirSync(dataDir, { recursive: true });
+    const dbPath = join(dataDir, "demo.sqlite");
+    for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(`${dbPath}${suffix}`, { force: true });
+    const devKey = randomBytes(32).toString("base64");
+    const keyPath = join(dataDir, "demo.DEV-ONLY-secret-key");
+    writeFileSync(keyPath, `${devKey}\n`, { mode: 0o600 });
+    out.write(`database:   SQLite ${relative(process.cwd(), dbPath) || dbPath} (fresh)\n`);
+    out.write(`secret key: DEV-ONLY, generated for this demo run and saved to ${relative(process.cwd(), keyPath)}.\n`);
+    out.write("            It encrypts the demo's stand-in API key; never use it for real accounts (set JCS_SECRET_KEY).\n\n");
+
+    return await withService({ overrides: { JCS_DB_DRIVER: "sqlite", JCS_DB_PATH: dbPath, JCS_SECRET_KEY: devKey } }, async ({ app }) => {
+      const accounts = app.get(AccountsService);
+      const requestsBefore = sim.stats().total;
+      const view = await accounts.add(
+        { name: "Demo organization (stand-in)", apiKey: sim.credentials.apiKey, region: null, endpoints: { consoleBaseUrl: sim.consoleBaseUrl, insightsBaseUrl: sim.insightsBaseUrl } },
+        "cli",
+      );
+      const validationRequests = sim.stats().total - requestsBefore;
+      out.write(`account:    ${view.account.id} added; key validated with ${validationRequests} request(s); scope ${view.scopes.map((s) => s.id).join(", ")}\n\n`);
+
+      const detach = attachProgress(app.get(SyncEvents), { out, tty: out.isTTY === true });
+      const syncStarted = Date.now();
+      let results;
+      try {
+        results = await app.get(DirectorySyncService).syncNow({ scopeIds: view.scopes.map((s) => s.id) });
+      } finally {
+        detach();
+      }
+      const syncMs = Date.now() - syncStarted;
+
+      const store = app.get<SyncStore>(STORE);
+      const scope = view.scopes[0];
+      if (scope === undefined) throw new Error("the demo account has no scope");
+      const state = await store.directory.loadDirectory(scope.id);
+      const usage = await store.directory.loadUsage(scope.id);
+      const coverage = await store.directory.getUsageCoverage(scope.id);
+      const live = <T extends { removedAt: string | null }>(m: ReadonlyMap<string, T>): number => [...m.values()].filter((r) => r.removedAt === null).length;
+      const streams = results.flatMap((r) => r.streams);
+      const requests = streams.reduce((n, s) => n + (s.kind === "ran" ? s.counters.requests : 0), 0);
+      const retries = streams.reduce((n, s) => n + (s.kind === "ran" ? s.counters.retries : 0), 0);
+      const events = streams.reduce((n, s) => n + (s.kind === "ran" ? s.counters.events : 0), 0);
+      const ok = streams.length === 2 && streams.every((s) => s.kind === "ran" && s.state === "succeeded");
+      const finalTruth = sim.truth();
+      const diffs = compareWithTruth(state, usage, finalTruth);
+      const portalRows = [...usage.values()].filter((r) => r.applicationId === null).length;
+
+      out.write("\nsummary\n");
+      out.write(`  users           ${live(state.users)} (${[...state.users.values()].filter((u) => u.status === "active").length} active, ${[...state.users.values()].filter((u) => u.status === "suspended").length} suspended, ${[...state.users.values()].filter((u) => u.status === "staged").length} staged; ${[...state.users.values()].filter((u) => u.adminRole !== null).length} with an admin role)\n`);
+      out.write(`  groups          ${live(state.groups)}\n`);
+      out.write(`  SSO apps        ${live(state.applications)}\n`);
+      out.write(`  assignments     ${live(state.assignments)} (${[...state.assignments.values()].filter((a) => a.direct).length} direct, ${[...state.assignments.values()].filter((a) => a.groupIds.length > 0).length} via groups)\n`);
+      out.write(`  usage rows      ${usage.size} (${portalRows} portal last-logins, ${usage.size - portalRows} per-app SSO last-uses) from ${events} events; coverage ${coverage.kind === "available" ? `since ${coverage.since}` : coverage.kind}\n`);
+      out.write(`  requests        ${requests} by the sync${retries > 0 ? ` (${retries} retries)` : ""} vs the stand-in's minimum of ${finalTruth.minimumRequests.total} for a full sync; +${validationRequests} to validate the key\n`);
+      out.write(`  time            sync ${(syncMs / 1000).toFixed(2)} s, demo total ${((Date.now() - started) / 1000).toFixed(2)} s\n`);
+      out.write(`  ground truth    ${diffs.length === 0 ? "the synced directory and usage match the stand-in exactly" : `${diffs.length} difference(s), e.g. ${JSON.stringify(diffs.slice(0, 3))}`}\n`);
+      out.write(`\nInspect it: JCS_SECRET_KEY=$(cat ${relative(process.cwd(), keyPath)}) JCS_DB_PATH=${relative(process.cwd(), dbPath)} pnpm --filter @jumpcloud-sync/sync-service cli accounts list\n`);
+      out.write("Real JumpCloud: see README \"Point it at JumpCloud\" (accounts add --api-key-env JC_API_KEY --region us, then sync --once).\n");
+      return ok && diffs.length === 0 ? 0 : 1;
+    });
+  } finally {
+    await sim.close();
+  }
+}

@@ -1,0 +1,70 @@
+import { AccountsService } from "../accounts/accounts.service.js";
+import { DirectorySyncService, type ScopeSyncResult } from "../directory/directory-sync.service.js";
+import { SyncEvents } from "../sync/sync-events.js";
+import { parse, UsageError } from "./args.js";
+import { describeAccounts } from "./format.js";
+import { attachProgress } from "./progress.js";
+import { withService } from "./service.js";
+
+export const SYNC_USAGE = `jumpcloud-sync sync [--scope <scope-id> ... | --all] [--once]
+  --once   sync the scopes now and exit (0: all succeeded, 1: a stream failed, 75: a scope was busy elsewhere)
+  without --once: keep syncing on each account's schedule until SIGTERM (no HTTP; see \`serve\`)`;
+
+export async function syncCommand(argv: string[]): Promise<number> {
+  const args = parse(argv, { scope: { type: "string", multiple: true }, all: { type: "boolean" }, once: { type: "boolean" } });
+  if (args.positionals.length > 0) throw new UsageError(SYNC_USAGE);
+  const scopeIds = args.list("scope");
+  if (scopeIds.length > 0 && args.bool("all")) throw new UsageError("pass --scope or --all, not both");
+  if (!args.bool("once")) {
+    if (scopeIds.length > 0) throw new UsageError("--scope needs --once (the scheduler syncs every scope on its schedule)");
+    return withService({ schedule: true }, async ({ stopped }) => {
+      process.stderr.write("jumpcloud-sync: syncing on schedule until SIGTERM/SIGINT\n");
+      await stopped;
+      return 0;
+    });
+  }
+  return withService({}, async ({ app, stopped }) => {
+    const detach = attachProgress(app.get(SyncEvents), { out: process.stdout, tty: process.stdout.isTTY });
+    let results: ScopeSyncResult[];
+    try {
+      const run = app.get(DirectorySyncService).syncNow(scopeIds.length > 0 ? { scopeIds } : {});
+      results = await Promise.race([run, stopped.then(() => run)]);
+    } finally {
+      detach();
+    }
+    if (results.length === 0) {
+      process.stdout.write(scopeIds.length > 0 ? `No enabled scope matches ${scopeIds.join(", ")} (is its account paused?).\n` : "Nothing to sync: no active account.\n");
+      return scopeIds.length > 0 ? 1 : 0;
+    }
+    process.stdout.write(`\n${describeAccounts(await app.get(AccountsService).list())}\n`);
+    return exitCodeOf(results);
+  });
+}
+
+export function exitCodeOf(results: readonly ScopeSyncResult[]): number {
+  const streams = results.flatMap((r) => r.streams);
+  if (results.some((r) => r.skipped !== null) || streams.some((s) => s.kind === "busy")) return 75;
+  return streams.every((s) => s.kind === "ran" && s.state === "succeeded") ? 0 : 1;
+}
+
+export async function scopesCommand(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  switch (sub ?? "") {
+    case "force-snapshot": {
+      const args = parse(rest, {});
+      const [scopeId] = args.positionals;
+      if (scopeId === undefined || args.positionals.length !== 1) throw new UsageError("usage: jumpcloud-sync scopes force-snapshot <scope-id>");
+      return withService({}, async ({ app }) => {
+        const detach = attachProgress(app.get(SyncEvents), { out: process.stdout, tty: process.stdout.isTTY });
+        try {
+          const result = await app.get(DirectorySyncService).forceSnapshot(scopeId, "cli");
+          return result === null ? 1 : exitCodeOf([result]);
+        } finally {
+          detach();
+        }
+      });
+    }
+    default:
+      throw new UsageError("usage: jumpcloud-sync scopes force-snapshot <scope-id>   (after a mass-deletion refusal: apply the next snapshot whatever it removes)");
+  }
+}

@@ -1,0 +1,96 @@
+import { isAbsolute, resolve } from "node:path";
+import type { z } from "zod";
+import { environmentSchema, secretKeySchema, type Environment } from "./config.schema.js";
+
+export type LogLevel = Environment["JCS_LOG_LEVEL"];
+
+export interface DatabaseConfig {
+  readonly driver: "sqlite" | "postgresql";
+  /** SQLite: an absolute file path. PostgreSQL: unused. */
+  readonly dbPath: string;
+  readonly url: string | null;
+  readonly schema: string | null;
+}
+
+export interface JumpCloudClientConfig {
+  readonly requestsPerMinute: number;
+  readonly concurrency: number;
+  readonly timeoutMs: number;
+  readonly retry: { readonly maxAttempts: number; readonly baseDelayMs: number; readonly maxDelayMs: number };
+}
+
+export interface SyncConfig {
+  readonly defaultScheduleMinutes: number;
+  readonly tickMs: number;
+  readonly maxConcurrentScopes: number;
+  readonly leaseTtlMs: number;
+  readonly failureBackoff: { readonly baseMs: number; readonly maxMs: number };
+  readonly staleRunSweepMs: number;
+  readonly insights: { readonly overlapMs: number; readonly maxLookbackMs: number; readonly lagMs: number };
+  readonly shutdownGraceMs: number;
+}
+
+/** The typed configuration every provider receives; built once at boot, never from process.env later. */
+export interface AppConfig {
+  readonly database: DatabaseConfig;
+  readonly secretKey: string;
+  readonly previousSecretKeys: readonly string[];
+  readonly http: { readonly port: number; readonly host: string };
+  readonly logLevel: LogLevel;
+  readonly jumpcloud: JumpCloudClientConfig;
+  readonly sync: SyncConfig;
+}
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+/**
+ * Validates the environment once. Overrides (the demo's generated dev key, a test's temp DB file)
+ * replace environment values before validation, so they pass the same checks.
+ */
+export function parseConfig(env: Readonly<Record<string, string | undefined>>, overrides: Partial<Record<keyof Environment, string>> = {}, cwd = "."): AppConfig {
+  const merged: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries({ ...env, ...overrides })) merged[k] = v === "" ? undefined : v;
+  const parsed = environmentSchema.safeParse(merged);
+  if (!parsed.success) throw new ConfigError(formatIssues("Invalid configuration", parsed.error));
+  const e = parsed.data;
+  const secret = secretKeySchema.safeParse(e.JCS_SECRET_KEY);
+  if (!secret.success) throw new ConfigError(formatIssues("Invalid configuration", secret.error, "JCS_SECRET_KEY"));
+  return {
+    database: {
+      driver: e.JCS_DB_DRIVER,
+      dbPath: isAbsolute(e.JCS_DB_PATH) ? e.JCS_DB_PATH : resolve(cwd, e.JCS_DB_PATH),
+      url: e.JCS_DATABASE_URL ?? null,
+      schema: e.JCS_DB_SCHEMA ?? null,
+    },
+    secretKey: secret.data,
+    previousSecretKeys: (e.JCS_PREVIOUS_SECRET_KEYS ?? "").split(",").map((k) => k.trim()).filter((k) => k !== ""),
+    http: { port: e.JCS_HTTP_PORT, host: e.JCS_HTTP_HOST },
+    logLevel: e.JCS_LOG_LEVEL,
+    jumpcloud: {
+      requestsPerMinute: e.JCS_RATE_LIMIT_PER_MINUTE,
+      concurrency: e.JCS_RATE_LIMIT_CONCURRENCY,
+      timeoutMs: e.JCS_REQUEST_TIMEOUT_MS,
+      retry: { maxAttempts: e.JCS_RETRY_MAX_ATTEMPTS, baseDelayMs: e.JCS_RETRY_BASE_DELAY_MS, maxDelayMs: e.JCS_RETRY_MAX_DELAY_MS },
+    },
+    sync: {
+      defaultScheduleMinutes: e.JCS_DIRECTORY_SCHEDULE_MINUTES,
+      tickMs: e.JCS_SCHEDULER_TICK_SECONDS * 1000,
+      maxConcurrentScopes: e.JCS_MAX_CONCURRENT_SCOPES,
+      leaseTtlMs: e.JCS_LEASE_TTL_MS,
+      failureBackoff: { baseMs: e.JCS_FAILURE_BACKOFF_BASE_MS, maxMs: e.JCS_FAILURE_BACKOFF_MAX_MS },
+      staleRunSweepMs: e.JCS_STALE_RUN_SWEEP_MINUTES * 60_000,
+      insights: { overlapMs: e.JCS_INSIGHTS_OVERLAP_MINUTES * 60_000, maxLookbackMs: e.JCS_INSIGHTS_LOOKBACK_DAYS * 86_400_000, lagMs: 1_000 },
+      shutdownGraceMs: e.JCS_SHUTDOWN_GRACE_MS,
+    },
+  };
+}
+
+function formatIssues(title: string, error: z.ZodError, pathPrefix?: string): string {
+  const lines = error.issues.map((issue) => {
+    const path = [pathPrefix, ...issue.path.map(String)].filter((p) => p !== undefined && p !== "").join(".");
+    return `  - ${path === "" ? "(root)" : path}: ${issue.message}`;
+  });
+  return `${title}:\n${lines.join("\n")}`;
+}

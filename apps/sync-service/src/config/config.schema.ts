@@ -1,0 +1,75 @@
+import { z } from "zod";
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/**
+ * The service's environment contract. Every variable is optional except the secret key outside
+ * the demo; defaults suit one process on SQLite. Intervals are bounded so a typo (seconds for
+ * milliseconds) fails at boot instead of hammering JumpCloud or never running.
+ */
+export const environmentSchema = z
+  .object({
+    JCS_DB_DRIVER: z.enum(["sqlite", "postgresql"]).default("sqlite"),
+    JCS_DB_PATH: z.string().min(1).default("./.data/jumpcloud-sync.sqlite"),
+    JCS_DATABASE_URL: z.string().url().optional(),
+    JCS_DB_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/u, "a lowercase SQL identifier").optional(),
+    JCS_SECRET_KEY: z.string().optional(),
+    /** Comma-separated keys that may still encrypt stored API keys, during a rotation. */
+    JCS_PREVIOUS_SECRET_KEYS: z.string().optional(),
+    JCS_HTTP_PORT: int(0, 65_535).default(3000),
+    JCS_HTTP_HOST: z.string().min(1).default("0.0.0.0"),
+    JCS_LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+    /** Default minutes between directory syncs of a scope for new accounts (each account may override). */
+    JCS_DIRECTORY_SCHEDULE_MINUTES: int(1, 7 * 24 * 60).default(15),
+    /** How often the scheduler looks for due scopes. */
+    JCS_SCHEDULER_TICK_SECONDS: int(1, 3600).default(30),
+    /** Scopes synced at once by this process, all accounts together. */
+    JCS_MAX_CONCURRENT_SCOPES: int(1, 256).default(4),
+    /** Per account key: requests started per rolling minute and in flight at once. */
+    JCS_RATE_LIMIT_PER_MINUTE: int(1, 100_000).default(200),
+    JCS_RATE_LIMIT_CONCURRENCY: int(1, 64).default(6),
+    JCS_REQUEST_TIMEOUT_MS: int(100, 600_000).default(30_000),
+    JCS_RETRY_MAX_ATTEMPTS: int(1, 20).default(5),
+    JCS_RETRY_BASE_DELAY_MS: int(1, 60_000).default(500),
+    JCS_RETRY_MAX_DELAY_MS: int(1, 600_000).default(30_000),
+    /** A scope+stream lease lives this long unless renewed (renewed every third of it). */
+    JCS_LEASE_TTL_MS: int(1_000, 3_600_000).default(60_000),
+    /** Backoff of a failing scope: first delay and cap. */
+    JCS_FAILURE_BACKOFF_BASE_MS: int(1_000, 86_400_000).default(60_000),
+    JCS_FAILURE_BACKOFF_MAX_MS: int(1_000, 7 * 86_400_000).default(6 * 3_600_000),
+    /** How often the stale-run sweeper runs after the one at boot. */
+    JCS_STALE_RUN_SWEEP_MINUTES: int(1, 1440).default(10),
+    /** Directory Insights: overlap re-read before the checkpoint, and how far a first sync reads back. */
+    JCS_INSIGHTS_OVERLAP_MINUTES: int(0, 1440).default(15),
+    JCS_INSIGHTS_LOOKBACK_DAYS: int(1, 90).default(90),
+    /** Stop after the current page on SIGTERM; abort in-flight requests after this grace. */
+    JCS_SHUTDOWN_GRACE_MS: int(0, 600_000).default(15_000),
+  })
+  .superRefine((env, ctx) => {
+    if (env.JCS_DB_DRIVER === "postgresql" && env.JCS_DATABASE_URL === undefined) {
+      ctx.addIssue({ code: "custom", path: ["JCS_DATABASE_URL"], message: "is required when JCS_DB_DRIVER=postgresql (e.g. postgres://user:pass@host:5432/db)" });
+    }
+    if (env.JCS_RETRY_BASE_DELAY_MS > env.JCS_RETRY_MAX_DELAY_MS) {
+      ctx.addIssue({ code: "custom", path: ["JCS_RETRY_BASE_DELAY_MS"], message: "must not exceed JCS_RETRY_MAX_DELAY_MS" });
+    }
+    if (env.JCS_FAILURE_BACKOFF_BASE_MS > env.JCS_FAILURE_BACKOFF_MAX_MS) {
+      ctx.addIssue({ code: "custom", path: ["JCS_FAILURE_BACKOFF_BASE_MS"], message: "must not exceed JCS_FAILURE_BACKOFF_MAX_MS" });
+    }
+  });
+
+export type Environment = z.infer<typeof environmentSchema>;
+
+const KEY_HINT = "e.g. the output of `openssl rand -base64 32`";
+
+/** 32 bytes as base64 (standard or url-safe) or hex: the store encrypts API keys with AES-256-GCM. */
+export function secretKeyBytes(text: string): number {
+  if (/^[0-9a-f]{64}$/iu.test(text)) return 32;
+  if (/^[A-Za-z0-9+/_-]+={0,2}$/u.test(text)) return Buffer.from(text, "base64").length;
+  return 0;
+}
+
+export const secretKeySchema = z
+  .string({ error: `is required outside the demo: it encrypts the JumpCloud API keys at rest. Set JCS_SECRET_KEY to a 32-byte key (${KEY_HINT})` })
+  .refine((v) => secretKeyBytes(v) === 32, { message: `must be a 32-byte key in base64 or hex (${KEY_HINT})` });

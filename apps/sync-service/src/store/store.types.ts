@@ -1,0 +1,33 @@
+import type { EntityManager } from "@mikro-orm/core";
+import type {
+  AccountPort,
+  ApiTokenPort,
+  AuditPort,
+  CursorPort,
+  DirectoryQueryPort,
+  DirectoryStorePort,
+  LeasePort,
+  SyncRunPort,
+} from "@jumpcloud-sync/domain";
+
+/**
+ * What the service needs from persistence: the domain's ports plus the ORM (for a fresh
+ * EntityManager context per job). `@jumpcloud-sync/persistence`'s `Store` satisfies it; nothing
+ * outside `src/store/` imports persistence.
+ */
+export interface SyncStore {
+  readonly orm: { readonly em: EntityManager };
+  readonly directory: DirectoryStorePort;
+  readonly query: DirectoryQueryPort;
+  readonly cursors: CursorPort;
+  readonly leases: LeasePort;
+  readonly runs: SyncRunPort;
+  readonly accounts: AccountPort;
+  readonly audit: AuditPort;
+  readonly tokens: ApiTokenPort;
+  /** True when the database answers. */
+  health(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export const STORE = Symbol("STORE");

@@ -1,0 +1,32 @@
+import type { AttentionCode, Scope, StreamName, SyncCounters } from "@jumpcloud-sync/domain";
+
+/** Everything one bounded unit of sync work gets; the job holds no state between runs. */
+export interface StreamJobContext {
+  readonly scope: Scope;
+  readonly stream: StreamName;
+  /** Raised on shutdown, pause/removal of the account, or a lost lease: stop at the next checkpoint. */
+  readonly signal: AbortSignal;
+  readonly counters: SyncCounters;
+  progress(stage: string, done?: number, total?: number): void;
+}
+
+export type StreamOutcome =
+  | { readonly kind: "succeeded"; readonly summary: string }
+  /** The job chose not to apply (the mass-deletion guard); needs a person. */
+  | { readonly kind: "refused"; readonly attention: AttentionCode; readonly message: string }
+  /** The source is unavailable for a reason a retry will not fix soon (Directory Insights off). */
+  | { readonly kind: "unavailable"; readonly attention: AttentionCode; readonly message: string }
+  /** Stopped at a checkpoint (shutdown, pause, lost lease): the next run resumes from there. */
+  | { readonly kind: "interrupted"; readonly message: string };
+
+export class Interrupted extends Error {
+  override readonly name = "Interrupted";
+}
+
+/** Throws {@link Interrupted} once the signal is raised; jobs call it at their checkpoints. */
+export function checkpoint(signal: AbortSignal): void {
+  if (signal.aborted) {
+    const reason: unknown = signal.reason;
+    throw new Interrupted(reason instanceof Error ? reason.message : "stopped");
+  }
+}
