@@ -276,8 +276,9 @@ function generateOrg(world: World, rng: Rng, name: string, domain: string, n: nu
       // Direct assignments only.
       for (const u of active) if (rng.chance(0.15)) a.directUsers.add(u.id);
       if (a.directUsers.size < 2) for (let m = 0; m < 2; m++) a.directUsers.add((active[rng.int(active.length)] as User).id);
-    } else if (c.audience !== "none") {
-      // A few direct grants on top of the group (overlaps included: a user may hold both paths).
+    } else if (c.audience !== "none" && k % 3 === 1) {
+      // On some group apps, a few direct grants too (overlaps included: a user may hold both
+      // paths); the other group apps are reachable only through their groups.
       for (const u of active) if (rng.chance(0.02)) a.directUsers.add(u.id);
     }
     if (c.name === "zoom") a.groups.add(contractors.id);
