@@ -197,7 +197,7 @@ function generateOrg(world: World, rng: Rng, name: string, domain: string, n: nu
 
   // ---- admins: console accounts sharing their user's email; one outside the directory ----
   const adminUsers = org.users.filter((u, i) => i < 2 || (u.department === "IT" && rng.chance(0.3)) || rng.chance(0.004));
-  adminUsers.slice(0, Math.max(2, Math.ceil(n / 40))).forEach((u, i) => {
+  adminUsers.slice(0, Math.max(2, Math.min(25, Math.ceil(n / 40)))).forEach((u, i) => {
     const roleName = i === 0 ? "Administrator with Billing" : i === 1 ? "Administrator" : rng.pick(ADMIN_ROLES);
     const admin: Admin = { id: objectId(u.createdMs, rng), email: u.email, firstname: u.firstname, lastname: u.lastname, roleName };
     org.admins.push(admin);
@@ -423,7 +423,8 @@ export function activity(
     }
     const admin = u.admin === null ? undefined : adminByEmail.get(u.email);
     if (admin !== undefined && u.state === "ACTIVATED") {
-      const logins = rng.poisson(Math.max(0.5, u.activity) * spanDays * 0.3);
+      // Admins work in the console most days: their last portal login is usually an admin one.
+      const logins = rng.poisson(Math.max(1, u.activity) * spanDays * (opts.workHours ? 1 : 0.3));
       for (let k = 0; k < logins; k++) {
         const t = Math.max(at(u, end), u.createdMs);
         out.push(world.loginEvent("admin_login_attempt", t, admin.id, admin.email, rng.chance(0.95), null, rng, u.place));
