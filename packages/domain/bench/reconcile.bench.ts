@@ -5,7 +5,7 @@
  * Node's type stripping cannot follow the `.js`-suffixed relative imports inside `src`, so the
  * rules are loaded from the built package (the script builds first); the types come from `src`.
  */
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import type * as Domain from "../src/index.js";
 
 const dist = new URL("../dist/index.js", import.meta.url).href;
@@ -173,7 +173,9 @@ if (paged.result.stored.size !== usage.size) throw new Error("paged folding disa
 report("fold: 1,000,000 events in 100 pages", EVENTS, "events", paged.ms, `${paged.result.written.toLocaleString("en-US")} writes, same final state`);
 
 const cpu = cpus();
-console.log(`@jumpcloud-sync/domain benchmark — node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB`);
+// Other work on the machine skews the figures: the load average says how much.
+const load = loadavg().map((l) => l.toFixed(1)).join(" ");
+console.log(`@jumpcloud-sync/domain benchmark — node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, load average ${load}`);
 console.log(
   `data: ${USERS.toLocaleString("en-US")} users, ${GROUPS} groups, ${APPS} SSO apps, ${snapshot.assignments.length.toLocaleString("en-US")} assignments; ${EVENTS.toLocaleString("en-US")} events`,
 );

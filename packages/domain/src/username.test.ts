@@ -13,6 +13,22 @@ describe("normalizeUsername", () => {
     expect(() => normalizeUsername("jane@corp")).toThrow(/offending: "@"/u);
     expect(() => normalizeUsername("José Núñez")).toThrow(InvalidUsernameError);
   });
+  it("names every offending character once, tabs included", () => {
+    const error = (() => {
+      try {
+        normalizeUsername("ja\tne@x@y");
+      } catch (e) {
+        return e;
+      }
+      return null;
+    })();
+    expect(error).toBeInstanceOf(InvalidUsernameError);
+    expect((error as InvalidUsernameError).offending).toEqual(["\t", "@"]);
+    expect((error as InvalidUsernameError).rule).toMatch(/letters, digits/u);
+  });
+  it("rejects an empty or all-space name", () => {
+    expect(() => normalizeUsername("   ")).toThrow(/must not be empty/u);
+  });
   it("requires a leading letter", () => {
     expect(() => normalizeUsername("1jane")).toThrow(/must start with a letter/u);
     expect(() => normalizeUsername(".jane")).toThrow(/must start with a letter/u);

@@ -124,9 +124,12 @@ function canonical(ts: string): string | null {
   return isCanonical(ts) ? ts : normalizeTimestamp(ts);
 }
 
-/** `YYYY-MM-DDTHH:MM:SS.mmmZ` with valid fields: what {@link normalizeTimestamp} returns. */
+/**
+ * Shaped like `YYYY-MM-DDTHH:MM:SS.mmmZ`, what {@link normalizeTimestamp} returns: such values
+ * compare correctly as text. Only the shape is checked, as this runs on every comparison.
+ */
 function isCanonical(ts: string): boolean {
-  return ts.length === 24 && ts.charCodeAt(23) === 90 /* Z */ && ts.charCodeAt(19) === 46 /* . */ && utcFast(ts) === ts;
+  return ts.length === 24 && ts.charCodeAt(23) === 90 /* Z */ && ts.charCodeAt(19) === 46 /* . */ && ts.charCodeAt(10) === 84 /* T */;
 }
 
 function usageFromEvent(event: InsightsEvent, index: UsageMatchIndex, at: string): UsageRecord | "ignored" | "unmatched" {
