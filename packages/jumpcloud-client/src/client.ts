@@ -36,6 +36,7 @@ import type {
 } from "./spec-patches.js";
 import { createTransport, OPERATION_HEADER } from "./transport.js";
 import type {
+  ApplicationAssociationTarget,
   ClientEvent,
   EventPage,
   JumpCloudClient,
@@ -318,8 +319,10 @@ class JumpCloudClientImpl implements JumpCloudClient {
     });
   }
 
-  listApplicationAssociations(appId: string, targets: "user" | "user_group"): AsyncIterable<GraphConnection> {
+  listApplicationAssociations(appId: string, targets: ApplicationAssociationTarget | readonly ApplicationAssociationTarget[]): AsyncIterable<GraphConnection> {
     const operation = "listApplicationAssociations";
+    const targetList = typeof targets === "string" ? [targets] : [...new Set(targets)];
+    if (targetList.length === 0) throw new RangeError("listApplicationAssociations: at least one target is required");
     const ctx = this.#ctx("console");
     return paginateV2<GraphConnection>({
       operation,
@@ -331,7 +334,7 @@ class JumpCloudClientImpl implements JumpCloudClient {
       fetchPage: (skip, limit) =>
         call(operation, ctx, () =>
           this.console.GET("/api/v2/applications/{application_id}/associations", {
-            params: { path: { application_id: appId }, query: { targets: [targets], limit, skip } },
+            params: { path: { application_id: appId }, query: { targets: targetList, limit, skip } },
             headers: op(operation),
           }),
         ),

@@ -1,5 +1,6 @@
 // Public face of @jumpcloud-sync/jumpcloud-client. Everything not exported here is private.
 export type {
+  ApplicationAssociationTarget,
   ClientEvent,
   EventPage,
   JumpCloudClient,

@@ -123,6 +123,8 @@ export function parseSearchAfter(raw: string | null, operation: string, ctx: Cal
   } catch (err) {
     throw invalidResponse(operation, ctx, "X-Search_after header is not JSON", err);
   }
+  // An empty page before any cursor exists has nothing to point at: `[]` (or `null`) means "no cursor".
+  if (value === null || (Array.isArray(value) && value.length === 0)) return null;
   if (!Array.isArray(value) || value.length !== 2 || typeof value[0] !== "number" || !Number.isFinite(value[0]) || typeof value[1] !== "string") {
     throw invalidResponse(operation, ctx, "X-Search_after header is not [epochMillis, id]");
   }

@@ -66,6 +66,8 @@ export type ClientEvent =
   | { type: "rate-limited"; operation: string; retryAfterMs: number | null }
   | { type: "page"; operation: string; family: PageFamily; rows: number };
 
+export type ApplicationAssociationTarget = "user" | "user_group";
+
 export type PageFamily = "v1" | "v2" | "systeminsights" | "insights";
 
 export interface ListUsersOptions {
@@ -126,8 +128,11 @@ export interface JumpCloudClient {
   listApplicationUsers(appId: string): AsyncIterable<GraphObjectWithPaths>;
   /** `GET /api/v2/applications/{id}/usergroups`. */
   listApplicationUserGroups(appId: string): AsyncIterable<GraphObjectWithPaths>;
-  /** `GET /api/v2/applications/{id}/associations?targets=…`: direct edges only. */
-  listApplicationAssociations(appId: string, targets: "user" | "user_group"): AsyncIterable<GraphConnection>;
+  /**
+   * `GET /api/v2/applications/{id}/associations?targets=…`: direct edges only. Several targets go
+   * comma-joined in one listing (`targets=user,user_group`), saving a request per application.
+   */
+  listApplicationAssociations(appId: string, targets: ApplicationAssociationTarget | readonly ApplicationAssociationTarget[]): AsyncIterable<GraphConnection>;
 
   /** `GET /api/v2/systeminsights/<table>`: bare arrays, limit up to 10 000, `eq`/`in` filters. */
   listSystemInsights<T extends SystemInsightsTable>(table: T, opts?: SystemInsightsOptions): AsyncIterable<SystemInsightsRow<T>>;

@@ -131,6 +131,9 @@ describe("v2 pagination", () => {
     const edges = await collect(jc.listApplicationAssociations("app9", "user"));
     expect(server.requests[0]!.url.searchParams.get("targets")).toBe("user");
     expect(edges).toHaveLength(101);
+    await collect(jc.listApplicationAssociations("app9", ["user", "user_group"]));
+    expect(server.requests[2]!.url.search).toBe("?targets=user,user_group&limit=100&skip=0");
+    server.requests.splice(2);
     const members = await collect(jc.listUserGroupMembers("g1"));
     expect(server.requests[2]!.url.pathname).toBe("/api/v2/usergroups/g1/members");
     expect(members).toHaveLength(101);
@@ -207,11 +210,12 @@ describe("Directory Insights pagination", () => {
 
   it("defaults to limit 10000 and ASC, and counts events", async () => {
     server = await startServer((req, res) =>
-      req.url.pathname.endsWith("/count") ? json(res, 200, { count: 4242 }) : json(res, 200, [], { "X-Result-Count": "0", "X-Limit": "10000", "X-Search_after": "[0,\"\"]" }),
+      req.url.pathname.endsWith("/count") ? json(res, 200, { count: 4242 }) : json(res, 200, [], { "X-Result-Count": "0", "X-Limit": "10000", "X-Search_after": "[]" }),
     );
     const jc = client(server.url);
     const pages = await collect(jc.events({ service: ["all"], start_time: "2026-11-01T00:00:00Z" }));
-    expect(pages).toEqual([{ events: [], resultCount: 0, limit: 10_000, searchAfter: [0, ""] }]);
+    // An empty first page has no cursor to point at: `[]` reads as null.
+    expect(pages).toEqual([{ events: [], resultCount: 0, limit: 10_000, searchAfter: null }]);
     expect(JSON.parse(server.requests[0]!.body)).toMatchObject({ limit: 10_000, sort: "ASC" });
     expect(await jc.countEvents({ service: ["all"], start_time: "2026-11-01T00:00:00Z" })).toBe(4242);
   });
