@@ -180,11 +180,11 @@ export class DirectoryStoreRepository implements DirectoryStorePort {
       inserted = (await count(s, spec.table, scopeId)) - before;
       updated = touched - inserted;
     }
-    updated += await this.#remove(s, scopeId, spec, changes.removed);
+    updated += await this.#remove(s, scopeId, spec, changes.removed, now);
     return { inserted, updated, deleted: 0 };
   }
 
-  async #remove<T>(s: Session, scopeId: string, spec: TableSpec<T>, removed: readonly Removal[]): Promise<number> {
+  async #remove<T>(s: Session, scopeId: string, spec: TableSpec<T>, removed: readonly Removal[], now: Date): Promise<number> {
     let n = 0;
     // Grouped by date so that one statement stamps many rows; a tombstone keeps its first date.
     const byDate = new Map<string, Removal[]>();
@@ -193,7 +193,8 @@ export class DirectoryStoreRepository implements DirectoryStorePort {
       const at = parseIso(removedAt, "removedAt");
       const keyCols = spec.keys.length;
       for (const batch of chunks(group, this.#db.batchSize(keyCols + 1))) {
-        const params: Param[] = [at, at, scopeId];
+        // `updated_at` is when the store learnt it, so `updatedSince` readers see the removal.
+        const params: Param[] = [at, now, scopeId];
         for (const r of batch) params.push(...splitKey(r.key, keyCols));
         const keyList = keyCols === 1 ? `id in (${batch.map(() => "?").join(", ")})` : `(${spec.keys.join(", ")}) in (values ${valuesList(batch.length, keyCols)})`;
         n += await s.run(`update ${spec.table} set removed_at = ?, updated_at = ? where scope_id = ? and removed_at is null and ${keyList}`, params);
