@@ -60,7 +60,11 @@ export function invalidResponse(operation: string, ctx: CallContext, what: strin
 export function errorFromResponse(operation: string, ctx: CallContext, response: Response, body: unknown): JumpCloudApiError {
   const status = response.status;
   const kind = kindFor(status, ctx.api);
-  const detail = summarizeBody(body, ctx.redact);
+  const location = response.headers.get("location");
+  const detail =
+    status >= 300 && status < 400
+      ? ctx.redact(`redirect to ${location ?? "(no Location)"} not followed: the API key is never sent to a redirect target`)
+      : summarizeBody(body, ctx.redact);
   const attempts = Number(response.headers.get(ATTEMPTS_HEADER) ?? "1") || 1;
   const requestId = response.headers.get("x-request-id") ?? undefined;
   const hint = hintFor(kind, ctx, detail, attempts);
@@ -87,7 +91,7 @@ function kindFor(status: number, api: "console" | "insights"): JumpCloudErrorKin
   if (status === 429) return "rate-limited";
   if (status >= 500) return "server";
   if (status >= 400) return "bad-request";
-  // 1xx/3xx reaching here means a redirect we could not follow or a protocol oddity.
+  // A 3xx: the transport never follows redirects (the key would travel to the Location's origin).
   return "invalid-response";
 }
 

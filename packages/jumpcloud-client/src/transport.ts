@@ -65,7 +65,9 @@ export function createTransport(cfg: TransportConfig): typeof fetch {
       let failure: Failure | undefined;
       try {
         const res = await cfg.fetch(
-          new Request(original.url, { method, headers, body, redirect: original.redirect, signal: AbortSignal.any([outer, timeout]) }),
+          // Never follow redirects: fetch forwards custom headers such as x-api-key to whatever origin
+          // a Location points at. JumpCloud's API does not redirect; a 3xx surfaces as invalid-response.
+          new Request(original.url, { method, headers, body, redirect: "manual", signal: AbortSignal.any([outer, timeout]) }),
         );
         // Buffer inside the timeout so a stalled body is a timeout too (and retryable), not a hang later.
         response = await buffered(res, method);

@@ -271,6 +271,23 @@ describe("auth, org and secrecy", () => {
     expect(everything(badJson)).not.toContain(apiKey);
   });
 
+  it("never follows a redirect (the key would go along to the Location's origin)", async () => {
+    const elsewhere = await startServer((req, res) => json(res, 200, USER));
+    try {
+      server = await startServer((req, res) => {
+        res.writeHead(302, { location: `${elsewhere.url}/api/systemusers/u1` });
+        res.end();
+      });
+      const { jc } = setup();
+      const err = await jc.getUser("u1").catch((e: unknown) => e);
+      expect(err).toMatchObject({ kind: "invalid-response", status: 302 });
+      expect((err as JumpCloudApiError).detail).toMatch(/not followed/);
+      expect(elsewhere.requests).toHaveLength(0);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
   it("maps 403 and 404", async () => {
     server = await startServer((req, res) => json(res, req.url.pathname.endsWith("gone") ? 404 : 403, { message: "nope" }));
     const { jc } = setup({ orgId: "o1" });
