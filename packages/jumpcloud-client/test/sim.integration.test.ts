@@ -8,7 +8,8 @@ import { assertMatchesTruth, clientFor, collect } from "./sim-helpers.js";
 
 describe("against the JumpCloud stand-in", () => {
   it("demo: every list family matches the ground truth, with exactly the minimum requests", async () => {
-    const sim = await startSim({ scenario: "demo", seed: 7, users: 230 });
+    // 20 days of history (~5k events) keeps the DI paging quick while still crossing ~20 cursors.
+    const sim = await startSim({ scenario: "demo", seed: 7, users: 230, days: 20 });
     try {
       const events: ClientEvent[] = [];
       const jc = clientFor(sim, { onEvent: (e) => events.push(e) });
@@ -73,6 +74,11 @@ describe("against the JumpCloud stand-in", () => {
       expect(f.drop).toBeGreaterThan(0);
       expect(events.some((e) => e.type === "retry")).toBe(true);
       expect(events.some((e) => e.type === "rate-limited" && e.retryAfterMs === null)).toBe(true);
+
+      // A 200 whose JSON is cut short is an invalid-response, never a crash or a silent stop.
+      sim.faults.set({ malformedBodyRate: 1 });
+      await expect(collect(jc.listUsers())).rejects.toMatchObject({ kind: "invalid-response", operation: "listUsers" });
+      await expect(collect(jc.events({ service: ["all"], start_time: "2026-05-01T00:00:00Z" }))).rejects.toMatchObject({ kind: "invalid-response" });
     } finally {
       await sim.close();
     }
