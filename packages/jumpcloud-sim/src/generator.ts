@@ -44,7 +44,7 @@ function shape(scenario: Scenario): ScenarioShape {
     case "no-di":
       return { orgs: [{ name: "Quiet Fjord AS", domain: "quiet-fjord.example" }], users: 30, intensity: 1.2, diEnabled: false, multiTenant: false };
     case "large":
-      return { orgs: [{ name: "Globex Worldwide", domain: "globex.example" }], users: 50_000, intensity: 0.111, diEnabled: true, multiTenant: false };
+      return { orgs: [{ name: "Globex Worldwide", domain: "globex.example" }], users: 50_000, intensity: 0.122, diEnabled: true, multiTenant: false };
   }
 }
 
@@ -138,17 +138,23 @@ function generateOrg(world: World, rng: Rng, name: string, domain: string, n: nu
   }
   created.sort((a, b) => a - b);
   const taken = new Set<string>();
+  const suffix = new Map<string, number>();
+  const folded = new Map<string, string>();
   const employeeIds = new Set<string>();
   const deptHeads = new Map<string, User>();
   for (let i = 0; i < n; i++) {
     const createdMs = created[i] as number;
     const first = rng.pick(FIRST_NAMES);
     const last = rng.pick(LAST_NAMES);
-    let username = toUsername(first, last);
+    const nameKey = `${first}\u0000${last}`;
+    let base = folded.get(nameKey);
+    if (base === undefined) folded.set(nameKey, (base = toUsername(first, last)));
+    let username = base;
     if (taken.has(username)) {
-      let k = 2;
-      while (taken.has(`${username}${k}`)) k++;
-      username = `${username}${k}`;
+      let k = suffix.get(base) ?? 2;
+      while (taken.has(`${base}${k}`)) k++;
+      suffix.set(base, k + 1);
+      username = `${base}${k}`;
     }
     taken.add(username);
     const department = i === 0 ? "Operations" : i === 1 ? "IT" : rng.weighted(DEPARTMENTS);

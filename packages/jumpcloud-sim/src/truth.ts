@@ -17,11 +17,6 @@ export function isVisible(r: EventRecord, now: number, retentionDays: number): b
   return r.vis <= now && r.ms >= now - retentionDays * DAY && r.ms <= now;
 }
 
-/** The successful login events a directory sync reads (what the minimum DI plan asks for). */
-export function isSuccessfulLogin(r: EventRecord): boolean {
-  return r.ok && (r.type === "user_login_attempt" || r.type === "admin_login_attempt" || r.type === "sso_auth");
-}
-
 export function computeTruth(world: World, org: Org): GroundTruth {
   const now = world.now();
   const retentionDays = world.settings.retentionDays;
@@ -68,36 +63,54 @@ export function computeTruth(world: World, org: Org): GroundTruth {
     .sort(byId);
 
   // Usage: scan the visible log once, keeping the latest success per key. The log is in
-  // (timestamp, id) order, so a later record always wins a tie on time.
-  const portal = new Map<string, TruthPortalUsage>();
-  const sso = new Map<string, TruthSsoUsage>();
+  // (timestamp, id) order, so a later record always wins a tie on time. Records are kept, not
+  // copied: truth() over 500,000 events must not allocate per event.
+  const portal = new Map<string, EventRecord>();
+  const sso = new Map<string, Map<string, EventRecord>>();
   let earliest: EventRecord | null = null;
   let successfulLogins = 0;
   if (org.diEnabled) {
     const userByEmail = new Map(org.users.map((u) => [u.email.toLowerCase(), u.id]));
     const appByUrl = new Map(org.apps.map((a) => [a.ssoUrl, a.id]));
-    for (const r of org.events.records) {
-      if (!isVisible(r, now, retentionDays)) continue;
+    const oldest = now - retentionDays * DAY;
+    const records = org.events.records;
+    for (let i = org.events.lowerBound(oldest); i < records.length; i++) {
+      const r = records[i] as EventRecord;
+      if (r.ms > now) break;
+      if (r.vis > now) continue;
       earliest ??= r;
-      if (!isSuccessfulLogin(r)) continue;
-      successfulLogins++;
+      if (!r.ok) continue;
       if (r.type === "user_login_attempt") {
-        if (org.userById.has(r.actorId)) portal.set(r.actorId, { userId: r.actorId, lastLoginAt: iso(r.ms), source: "user_portal", eventId: r.id });
+        successfulLogins++;
+        if (org.userById.has(r.actorId)) portal.set(r.actorId, r);
       } else if (r.type === "admin_login_attempt") {
+        successfulLogins++;
         const uid = userByEmail.get(r.actorName.toLowerCase());
-        if (uid !== undefined) portal.set(uid, { userId: uid, lastLoginAt: iso(r.ms), source: "admin_portal", eventId: r.id });
-      } else if (r.app !== null && org.userById.has(r.actorId)) {
+        if (uid !== undefined) portal.set(uid, r);
+      } else if (r.type === "sso_auth") {
+        successfulLogins++;
+        if (r.app === null || !org.userById.has(r.actorId)) continue;
         // A blank application id is matched on sso_url, as API-NOTES §9 advises.
         const appId = r.app.id !== "" ? r.app.id : appByUrl.get(r.app.sso_url);
-        if (appId !== undefined && org.appById.has(appId))
-          sso.set(`${r.actorId}|${appId}`, { userId: r.actorId, applicationId: appId, lastLoginAt: iso(r.ms), eventId: r.id });
+        if (appId === undefined || !org.appById.has(appId)) continue;
+        let perUser = sso.get(r.actorId);
+        if (perUser === undefined) sso.set(r.actorId, (perUser = new Map<string, EventRecord>()));
+        perUser.set(appId, r);
       }
     }
   }
-  const portalUsage = [...portal.values()].sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
-  const ssoUsage = [...sso.values()].sort((a, b) =>
-    a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : a.applicationId < b.applicationId ? -1 : a.applicationId > b.applicationId ? 1 : 0,
-  );
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const portalUsage: TruthPortalUsage[] = [...portal.entries()]
+    .sort(([a], [b]) => cmp(a, b))
+    .map(([userId, r]) => ({ userId, lastLoginAt: iso(r.ms), source: r.type === "admin_login_attempt" ? "admin_portal" : "user_portal", eventId: r.id }));
+  const ssoUsage: TruthSsoUsage[] = [];
+  for (const userId of [...sso.keys()].sort(cmp)) {
+    const perUser = sso.get(userId) as Map<string, EventRecord>;
+    for (const applicationId of [...perUser.keys()].sort(cmp)) {
+      const r = perUser.get(applicationId) as EventRecord;
+      ssoUsage.push({ userId, applicationId, lastLoginAt: iso(r.ms), eventId: r.id });
+    }
+  }
   return {
     orgId: org.id,
     asOf: iso(now),

@@ -71,7 +71,7 @@ describe("generator", () => {
   it("sizes the large scenario to ~50k users and ~500k events (scaled down here: 2,000 users)", () => {
     const b = buildWorld({ scenario: "large", seed: 1, users: 2000 });
     const n = b.world.orgs[0]!.events.records.length;
-    // 0.111 events per user per day over 90 days → ~20k for 2,000 users.
+    // 0.122 events per user per day over 90 days → ~20k for 2,000 users.
     expect(n).toBeGreaterThan(14_000);
     expect(n).toBeLessThan(28_000);
   });

@@ -15,12 +15,12 @@ function objectIdParam(name: string, value: string): string {
 
 /** Serialized-and-sorted views keyed on the world version: 50,000 users are not re-sorted per page. */
 class ViewCache {
-  private readonly entries = new Map<string, { version: number; rows: Rec[] }>();
-  get(key: string, version: number, build: () => Rec[]): Rec[] {
+  private readonly entries = new Map<string, { version: number; rows: unknown[] }>();
+  get<T>(key: string, version: number, build: () => T[]): T[] {
     const hit = this.entries.get(key);
-    if (hit !== undefined && hit.version === version) return hit.rows;
+    if (hit !== undefined && hit.version === version) return hit.rows as T[];
     const rows = build();
-    if (this.entries.size > 32) this.entries.clear();
+    if (this.entries.size > 256) this.entries.clear();
     this.entries.set(key, { version, rows });
     return rows;
   }
@@ -49,17 +49,37 @@ function v1List<T>(ctx: Ctx, source: T[], toRecord: (item: T) => Rec, cacheKey: 
   return { status: 200, body: { totalCount: total, results: rows.map((r) => project(r, params.fields, ["_id", "id"])) } };
 }
 
-/** A v2 list: a bare array, the total in x-total-count. The short-page fault trims mid-stream pages. */
-function v2List(ctx: Ctx, all: Rec[], params: ListParams, idField = "id"): Reply {
-  const filtered = params.filter === null ? all : all.filter(params.filter);
-  const sorted = applySort(filtered, params.sort, idField);
+/**
+ * A v2 list: a bare array, the total in x-total-count. Without filter or sort only the page is
+ * turned into records. The short-page fault trims mid-stream pages.
+ */
+function v2List<T>(ctx: Ctx, source: readonly T[], toRecord: (item: T) => Rec, params: ListParams, idField = "id"): Reply {
+  let rows: Rec[];
+  let total: number;
   let take = params.limit;
-  if (ctx.shortPage && params.skip > 0 && params.skip + params.limit < sorted.length && params.limit > 1) {
-    take = Math.ceil(params.limit / 2);
-    ctx.onShortPage();
+  const shorten = (n: number) => {
+    if (ctx.shortPage && params.skip > 0 && params.skip + params.limit < n && params.limit > 1) {
+      take = Math.ceil(params.limit / 2);
+      ctx.onShortPage();
+    }
+  };
+  if (params.filter === null && params.sort.length === 0) {
+    total = source.length;
+    shorten(total);
+    rows = source.slice(params.skip, params.skip + take).map(toRecord);
+  } else {
+    const all = source.map(toRecord);
+    const sorted = applySort(params.filter === null ? all : all.filter(params.filter), params.sort, idField);
+    total = sorted.length;
+    shorten(total);
+    rows = sorted.slice(params.skip, params.skip + take);
   }
-  const rows = sorted.slice(params.skip, params.skip + take).map((r) => project(r, params.fields, [idField]));
-  return { status: 200, body: rows, headers: { "x-total-count": String(sorted.length) } };
+  return { status: 200, body: rows.map((r) => project(r, params.fields, [idField])), headers: { "x-total-count": String(total) } };
+}
+
+/** An id list derived from world state, rebuilt only when the world changes. */
+function cachedIds(ctx: Ctx, key: string, build: () => string[]): string[] {
+  return cache.get(key, ctx.world.version, build);
 }
 
 const node = (id: string, type: string) => ({ attributes: null, id, type });
@@ -194,12 +214,13 @@ export const consoleRoutes: Route[] = [
   route("GET", "/api/v2/applications/{application_id}", "org", (ctx) => ({ status: 200, body: appRecord(appOf(ctx, ctx.params.application_id as string)) })),
   route("GET", "/api/v2/applications/{application_id}/users", "org", (ctx) => {
     const a = appOf(ctx, ctx.params.application_id as string);
-    return v2List(ctx, appUsers(ctx.org, a), parseV2(ctx.query));
+    const rows = cache.get(`appUsers|${a.id}`, ctx.world.version, () => appUsers(ctx.org, a));
+    return v2List(ctx, rows, (r) => r, parseV2(ctx.query));
   }),
   route("GET", "/api/v2/applications/{application_id}/usergroups", "org", (ctx) => {
     const a = appOf(ctx, ctx.params.application_id as string);
-    const rows = ctx.org.groups.filter((g) => a.groups.has(g.id)).map((g) => ({ id: g.id, type: "user_group", compiledAttributes: null, paths: [[edge(g.id, "user_group")]] }));
-    return v2List(ctx, rows, parseV2(ctx.query));
+    const rows = ctx.org.groups.filter((g) => a.groups.has(g.id));
+    return v2List(ctx, rows, (g) => ({ id: g.id, type: "user_group", compiledAttributes: null, paths: [[edge(g.id, "user_group")]] }), parseV2(ctx.query));
   }),
   route("GET", "/api/v2/applications/{application_id}/associations", "org", (ctx) => {
     const a = appOf(ctx, ctx.params.application_id as string);
@@ -210,7 +231,7 @@ export const consoleRoutes: Route[] = [
     const rows: Rec[] = [];
     if (targets.has("user")) for (const u of ctx.org.users) if (a.directUsers.has(u.id)) rows.push({ attributes: null, to: node(u.id, "user") });
     if (targets.has("user_group")) for (const g of ctx.org.groups) if (a.groups.has(g.id)) rows.push({ attributes: null, to: node(g.id, "user_group") });
-    return v2List(ctx, rows, parseV2(ctx.query));
+    return v2List(ctx, rows, (r) => r, parseV2(ctx.query));
   }),
   route("POST", "/api/v2/applications/{application_id}/associations", "org", (ctx) => {
     const a = appOf(ctx, ctx.params.application_id as string);
@@ -225,7 +246,7 @@ export const consoleRoutes: Route[] = [
   }),
 
   // ---- user groups (v2) ----
-  route("GET", "/api/v2/usergroups", "org", (ctx) => v2List(ctx, ctx.org.groups.map(groupRecord), parseV2(ctx.query))),
+  route("GET", "/api/v2/usergroups", "org", (ctx) => v2List(ctx, ctx.org.groups, groupRecord, parseV2(ctx.query))),
   route("POST", "/api/v2/usergroups", "org", (ctx) => {
     const b = bodyObject(ctx, new Set(["name", "description", "email", "attributes", "memberQuery", "memberQueryExemptions", "memberSuggestionsNotify", "membershipMethod"]));
     if (typeof b.name !== "string") throw new SimError(400, "name is required");
@@ -235,7 +256,8 @@ export const consoleRoutes: Route[] = [
   route("GET", "/api/v2/usergroups/{id}", "org", (ctx) => ({ status: 200, body: groupRecord(groupOf(ctx, ctx.params.id as string)) })),
   route("GET", "/api/v2/usergroups/{group_id}/members", "org", (ctx) => {
     const g = groupOf(ctx, ctx.params.group_id as string);
-    return v2List(ctx, [...g.members].map((uid) => ({ attributes: null, to: node(uid, "user") })), parseV2(ctx.query));
+    const ids = cachedIds(ctx, `members|${g.id}`, () => [...g.members]);
+    return v2List(ctx, ids, (uid) => ({ attributes: null, to: node(uid, "user") }), parseV2(ctx.query));
   }),
   route("POST", "/api/v2/usergroups/{group_id}/members", "org", (ctx) => {
     const g = groupOf(ctx, ctx.params.group_id as string);
@@ -250,24 +272,24 @@ export const consoleRoutes: Route[] = [
     // /membership is the spec's traversal; /users is served as its alias (not in the official spec).
     route("GET", `/api/v2/usergroups/{group_id}/${leaf}`, "org", (ctx) => {
       const g = groupOf(ctx, ctx.params.group_id as string);
-      const rows = ctx.org.users.filter((u) => g.members.has(u.id)).map((u) => ({ id: u.id, type: "user", compiledAttributes: null, paths: [[edge(u.id, "user")]] }));
-      return v2List(ctx, rows, parseV2(ctx.query));
+      const ids = cachedIds(ctx, `membership|${g.id}`, () => ctx.org.users.filter((u) => g.members.has(u.id)).map((u) => u.id));
+      return v2List(ctx, ids, (id) => ({ id, type: "user", compiledAttributes: null, paths: [[edge(id, "user")]] }), parseV2(ctx.query));
     }),
   ),
   route("GET", "/api/v2/usergroups/{group_id}/applications", "org", (ctx) => {
     const g = groupOf(ctx, ctx.params.group_id as string);
-    const rows = ctx.org.apps.filter((a) => a.groups.has(g.id)).map((a) => ({ id: a.id, type: "application", compiledAttributes: null, paths: [[edge(a.id, "application")]] }));
-    return v2List(ctx, rows, parseV2(ctx.query));
+    const rows = ctx.org.apps.filter((a) => a.groups.has(g.id));
+    return v2List(ctx, rows, (a) => ({ id: a.id, type: "application", compiledAttributes: null, paths: [[edge(a.id, "application")]] }), parseV2(ctx.query));
   }),
 
   // ---- users (v2 graph) ----
   route("GET", "/api/v2/users/{user_id}/memberof", "org", (ctx) => {
     const u = userOf(ctx, ctx.params.user_id as string);
-    const rows = ctx.org.groups.filter((g) => g.members.has(u.id)).map((g) => ({ id: g.id, type: "user_group", compiledAttributes: null, paths: [[edge(g.id, "user_group")]] }));
-    return v2List(ctx, rows, parseV2(ctx.query, { object_id: "id" }));
+    const rows = ctx.org.groups.filter((g) => g.members.has(u.id));
+    return v2List(ctx, rows, (g) => ({ id: g.id, type: "user_group", compiledAttributes: null, paths: [[edge(g.id, "user_group")]] }), parseV2(ctx.query, { object_id: "id" }));
   }),
   route("GET", "/api/v2/users/{user_id}/applications", "org", (ctx) => {
     const u = userOf(ctx, ctx.params.user_id as string);
-    return v2List(ctx, userApps(ctx.org, u), parseV2(ctx.query));
+    return v2List(ctx, userApps(ctx.org, u), (r) => r, parseV2(ctx.query));
   }),
 ];
