@@ -51,6 +51,21 @@ export class JumpCloudApiError extends Error {
     this.attempts = init.attempts ?? 1;
   }
 
+  /** For structured loggers: the message is not an own property of an Error, so spell it out. */
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      kind: this.kind,
+      operation: this.operation,
+      status: this.status,
+      message: this.message,
+      attempts: this.attempts,
+      ...(this.hint === undefined ? {} : { hint: this.hint }),
+      ...(this.detail === undefined ? {} : { detail: this.detail }),
+      ...(this.requestId === undefined ? {} : { requestId: this.requestId }),
+    };
+  }
+
   /** Worth retrying later (the client already retried what it safely could). */
   get transient(): boolean {
     return this.kind === "rate-limited" || this.kind === "server" || this.kind === "network" || this.kind === "timeout";

@@ -1,7 +1,7 @@
 // Pagination per JumpCloud API family (API-NOTES.md §2 and §9). Each iterator re-validates the
 // shape of every page: a wrong shape is an `invalid-response` error, never a silent stop.
 import { invalidResponse, type CallContext } from "./responses.js";
-import type { DirectoryInsightsEvent, EventQuery, SearchAfter } from "./spec-patches.js";
+import type { DirectoryInsightsEvent, EventQuery, InsightsPageResponseHeaders, SearchAfter, V2ListResponseHeaders } from "./spec-patches.js";
 import type { ClientEvent, EventPage, PageFamily } from "./types.js";
 
 export const V1_LIMIT = 100;
@@ -63,7 +63,7 @@ export async function* paginateV1<T extends { _id: string; id: string }>(p: Skip
 }
 
 export function parseTotalCount(response: Response, operation: string, ctx: CallContext): number | null {
-  const raw = response.headers.get("x-total-count");
+  const raw = header<V2ListResponseHeaders>(response, "x-total-count");
   if (raw === null || raw.trim() === "") return null;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw invalidResponse(operation, ctx, `x-total-count header is not a count`);
@@ -106,8 +106,13 @@ export const keyByTypeAndId = (row: Record<string, unknown>): string | undefined
 /** GraphConnection has no id of its own: the edge is identified by its target. */
 export const keyByTarget = (row: Record<string, unknown>): string | undefined => (isRecord(row.to) ? keyByTypeAndId(row.to) : undefined);
 
-function headerInt(response: Response, name: string, operation: string, ctx: CallContext): number | null {
-  const raw = response.headers.get(name);
+/** Reads a response header declared in the spec patches (spec gap 1); names are case-insensitive. */
+function header<H>(response: Response, name: keyof H & string): string | null {
+  return response.headers.get(name);
+}
+
+function headerInt(response: Response, name: keyof InsightsPageResponseHeaders, operation: string, ctx: CallContext): number | null {
+  const raw = header<InsightsPageResponseHeaders>(response, name);
   if (raw === null || raw.trim() === "") return null;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw invalidResponse(operation, ctx, `${name} header is not a count`);
@@ -155,9 +160,9 @@ export async function* paginateInsights(p: {
     if (!Array.isArray(data)) throw invalidResponse(p.operation, p.ctx, "expected a JSON array of events");
     for (const e of data as unknown[]) if (!isRecord(e)) throw invalidResponse(p.operation, p.ctx, "expected object events");
     const events = data as DirectoryInsightsEvent[];
-    const resultCount = headerInt(response, "x-result-count", p.operation, p.ctx) ?? events.length;
-    const pageLimit = headerInt(response, "x-limit", p.operation, p.ctx) ?? limit;
-    const next = parseSearchAfter(response.headers.get("x-search_after"), p.operation, p.ctx);
+    const resultCount = headerInt(response, "X-Result-Count", p.operation, p.ctx) ?? events.length;
+    const pageLimit = headerInt(response, "X-Limit", p.operation, p.ctx) ?? limit;
+    const next = parseSearchAfter(header<InsightsPageResponseHeaders>(response, "X-Search_after"), p.operation, p.ctx);
     p.emit({ type: "page", operation: p.operation, family: "insights", rows: events.length });
     yield { events, resultCount, limit: pageLimit, searchAfter: next };
     if (resultCount < pageLimit) return;

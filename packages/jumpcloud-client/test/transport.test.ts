@@ -227,6 +227,7 @@ describe("auth, org and secrecy", () => {
     expect((err as JumpCloudApiError).hint).toMatch(/x-org-id/);
     expect((err as JumpCloudApiError).detail).toContain("[redacted]");
     expect(everything(err)).not.toContain(apiKey);
+    expect(JSON.parse(JSON.stringify(err))).toMatchObject({ name: "JumpCloudApiError", kind: "unauthorized", status: 401, message: expect.stringContaining("HTTP 401") as unknown });
     expect(JSON.stringify(events)).not.toContain(apiKey);
     expect(server.requests).toHaveLength(1);
 
