@@ -396,7 +396,9 @@ class JumpCloudClientImpl implements JumpCloudClient {
   async countEvents(query: EventCountQuery): Promise<number> {
     const operation = "countEvents";
     const ctx = this.#ctx("insights");
-    const { data } = await call(operation, ctx, () => this.insights.POST("/events/count", { body: query, headers: op(operation) }));
+    // The same query as `events()` counts the same rows: drop what only shapes pages.
+    const { limit: _limit, search_after: _searchAfter, skip: _skip, sort: _sort, fields: _fields, ...body } = query;
+    const { data } = await call(operation, ctx, () => this.insights.POST("/events/count", { body, headers: op(operation) }));
     const count = (data as { count?: unknown } | undefined)?.count;
     if (typeof count !== "number" || !Number.isInteger(count) || count < 0) throw invalidResponse(operation, ctx, "expected `{ count: <integer> }`");
     return count;

@@ -77,8 +77,11 @@ export type SearchAfter = [number, string];
 export type EventQuery = Omit<InsightsSchemas["EventQuery"], "search_after"> & {
   search_after?: SearchAfter;
 };
-/** Query accepted by `/events/count`: the same body without paging fields. */
-export type EventCountQuery = Omit<EventQuery, "limit" | "search_after" | "skip" | "sort" | "fields">;
+/**
+ * Query for `/events/count`. The spec takes the whole `EventQuery`; paging fields (`limit`,
+ * `search_after`, `skip`, `sort`, `fields`) do not change a count, and `countEvents` drops them.
+ */
+export type EventCountQuery = EventQuery;
 export type InsightsService = InsightsSchemas["EventServiceTimeQuery"]["service"][number];
 
 /**

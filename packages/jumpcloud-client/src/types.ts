@@ -139,7 +139,7 @@ export interface JumpCloudClient {
 
   /** Directory Insights `POST /events`, paged by `search_after`. Defaults: `limit` 10 000, `sort` ASC. */
   events(query: EventQuery): AsyncIterable<EventPage>;
-  /** Directory Insights `POST /events/count`. */
+  /** Directory Insights `POST /events/count`; the paging fields of the query (`limit`, `search_after`, `skip`, `sort`, `fields`) are dropped. */
   countEvents(query: EventCountQuery): Promise<number>;
 
   // Actions: sent once, never retried after they may have reached the server.

@@ -217,7 +217,8 @@ describe("Directory Insights pagination", () => {
     // An empty first page has no cursor to point at: `[]` reads as null.
     expect(pages).toEqual([{ events: [], resultCount: 0, limit: 10_000, searchAfter: null }]);
     expect(JSON.parse(server.requests[0]!.body)).toMatchObject({ limit: 10_000, sort: "ASC" });
-    expect(await jc.countEvents({ service: ["all"], start_time: "2026-11-01T00:00:00Z" })).toBe(4242);
+    expect(await jc.countEvents({ service: ["all"], start_time: "2026-11-01T00:00:00Z", limit: 5, search_after: [1, "x"], sort: "DESC" })).toBe(4242);
+    expect(JSON.parse(server.requests[1]!.body)).toEqual({ service: ["all"], start_time: "2026-11-01T00:00:00Z" });
   });
 
   it("an unparsable X-Search_after, or a full page without one, is invalid-response", async () => {
