@@ -346,6 +346,21 @@ describe("events", () => {
   });
 });
 
+describe("injected fetch", () => {
+  it("is the transport beneath the retry layer (each attempt goes through it)", async () => {
+    server = await startServer((req, res) => (server!.requests.length === 1 ? json(res, 503, {}) : json(res, 200, USER)));
+    const seen: string[] = [];
+    const { jc } = setup({
+      fetch: (input, init) => {
+        seen.push(input instanceof Request ? `${input.method} ${new URL(input.url).pathname}` : String(input));
+        return fetch(input, init);
+      },
+    });
+    await jc.getUser("u1");
+    expect(seen).toEqual(["GET /api/systemusers/u1", "GET /api/systemusers/u1"]);
+  });
+});
+
 describe("regions and base URLs", () => {
   it("picks hosts by region and lets custom URLs win", () => {
     const key = testKey();
