@@ -44,14 +44,14 @@ describe("retries", () => {
 
   it("honours Retry-After as an HTTP date", async () => {
     server = await startServer((req, res) =>
-      server!.requests.length === 1 ? json(res, 503, {}, { "retry-after": new Date(Date.now() + 1500).toUTCString() }) : json(res, 200, USER),
+      server!.requests.length === 1 ? json(res, 503, {}, { "retry-after": new Date(Date.now() + 2000).toUTCString() }) : json(res, 200, USER),
     );
     const { jc, events } = setup();
     await jc.getUser("u1");
     const retry = events.find((e) => e.type === "retry");
-    // HTTP dates have one-second resolution: the wait is 0.5..1.5 s, never the 20 ms backoff.
+    // HTTP dates have one-second resolution: the wait is ~1..2 s, never the 10..80 ms backoff.
     expect(retry).toMatchObject({ type: "retry", reason: "HTTP 503" });
-    expect((retry as { delayMs: number }).delayMs).toBeGreaterThan(400);
+    expect((retry as { delayMs: number }).delayMs).toBeGreaterThan(500);
   });
 
   it("backs off on a 429 without Retry-After, then surfaces rate-limited", async () => {
@@ -147,14 +147,14 @@ describe("retries", () => {
 describe("timeouts", () => {
   it("times out each attempt, retries a GET, then surfaces timeout", async () => {
     server = await startServer(async (req, res) => {
-      await sleep(400);
+      await sleep(3000);
       json(res, 200, USER);
     });
     const { jc, events } = setup({ timeoutMs: 80, retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 5 } });
     const started = Date.now();
     const err = await jc.getUser("u1").catch((e: unknown) => e);
     expect(err).toMatchObject({ kind: "timeout", status: null, attempts: 2, operation: "getUser" });
-    expect(Date.now() - started).toBeLessThan(400);
+    expect(Date.now() - started).toBeLessThan(2000);
     expect(events.filter((e) => e.type === "request").map((e) => (e as { status: unknown }).status)).toEqual([null, null]);
   });
 
@@ -300,7 +300,7 @@ describe("auth, org and secrecy", () => {
 describe("rate limiter", () => {
   it("caps concurrency per key, shared by withOrg siblings and separately built clients", async () => {
     server = await startServer(async (req, res) => {
-      await sleep(60);
+      await sleep(100);
       json(res, 200, USER);
     });
     const apiKey = testKey();
@@ -316,7 +316,7 @@ describe("rate limiter", () => {
     const other = createJumpCloudClient({ ...opts, apiKey: testKey(), rateLimit: { concurrency: 6 } });
     server.maxInFlight = 0;
     await Promise.all([...Array(6)].map(() => other.getUser("u1")));
-    expect(server.maxInFlight).toBe(6);
+    expect(server.maxInFlight).toBeGreaterThan(2);
   });
 });
 
