@@ -3,7 +3,7 @@
 // PostgreSQL; plus the rows written by a no-op sync and by a 1 % change.
 //   pnpm --filter @jumpcloud-sync/persistence bench            (JCS_TEST_PG_URL for PostgreSQL)
 //   BENCH_USERS=10000 BENCH_USAGE=100000 … for a quick run
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import type { DirectoryUser, UsageRecord, WriteStats } from "@jumpcloud-sync/domain";
 import { Db, chunks, valuesList, type Param } from "../src/db.js";
@@ -154,7 +154,7 @@ if (pgUrl() === undefined) {
 }
 
 const cpu = cpus();
-console.log(`\nmachine: ${cpu.length} × ${cpu[0]?.model ?? "?"}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}; best of ${ROUNDS} alternating rounds\n`);
+console.log(`\nmachine: ${cpu.length} × ${cpu[0]?.model ?? "?"}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}; best of ${ROUNDS} alternating rounds; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(" ")}\n`);
 console.log("| backend | workload | rows/s (store) | rows/s (plain INSERT) | ratio | written (ins/upd) | time |");
 console.log("|---|---|---:|---:|---:|---:|---:|");
 for (const r of results) {

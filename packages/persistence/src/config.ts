@@ -23,6 +23,8 @@ export interface StoreConfig {
   readonly previousSecretKeys?: readonly string[];
   /** Logs queries (never their parameters: those may hold ciphertext). */
   readonly debug?: boolean;
+  /** Where MikroORM's log lines go (default: console.log), e.g. a pino logger's `info`. */
+  readonly logger?: (message: string) => void;
 }
 
 /** Where `scripts/migration-create.ts` writes each dialect's migrations (and their snapshot). */
@@ -50,6 +52,7 @@ export function mikroOrmConfig(config: StoreConfig): Partial<Options> {
     entities: [...entities],
     extensions: [Migrator],
     debug: config.debug === true ? (["query"] as ["query"]) : false,
+    ...(config.logger === undefined ? {} : { logger: config.logger }),
     // Every repository call forks its own EntityManager; a global one would be a leak.
     allowGlobalContext: false,
   };

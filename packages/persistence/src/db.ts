@@ -26,7 +26,11 @@ export class Session {
     return (tx ?? this.em.getConnection().getClient()) as Kysely<unknown>;
   }
 
-  /** Rewrites `?` placeholders for PostgreSQL and converts values the driver does not take. */
+  /**
+   * Rewrites `?` placeholders to `$n` for PostgreSQL (so the repositories' SQL must not contain a
+   * literal `?`: no jsonb `?` operator, no `?` in string literals) and converts values the driver
+   * does not take.
+   */
   #compile(sql: string, params: readonly Param[]): CompiledQuery {
     const values = params.map((v) => toDriver(this.dialect, v));
     if (this.dialect === "sqlite") return CompiledQuery.raw(sql, values);
@@ -38,7 +42,9 @@ export class Session {
   }
 
   async all<T extends Row = Row>(sql: string, params: readonly Param[] = []): Promise<T[]> {
+    const started = performance.now();
     const res = await this.#executor().executeQuery<T>(this.#compile(sql, params));
+    this.#log(sql, started, { results: res.rows.length });
     return [...res.rows];
   }
 
@@ -48,8 +54,20 @@ export class Session {
 
   /** Rows inserted, updated or deleted by the statement. */
   async run(sql: string, params: readonly Param[] = []): Promise<number> {
+    const started = performance.now();
     const res = await this.#executor().executeQuery(this.#compile(sql, params));
-    return Number(res.numAffectedRows ?? 0n);
+    const affected = Number(res.numAffectedRows ?? 0n);
+    this.#log(sql, started, { affected });
+    return affected;
+  }
+
+  /** With `debug`, statements go to MikroORM's query log: the SQL only, never the parameters. */
+  #log(sql: string, started: number, counts: { results?: number; affected?: number }): void {
+    const logger = this.em.config.getLogger();
+    if (!logger.isEnabled("query")) return;
+    const text = sql.replace(/\s+/gu, " ");
+    const query = text.length > 300 ? `${text.slice(0, 300)}… (${text.length} chars)` : text;
+    logger.logQuery({ query, took: Math.round(performance.now() - started), ...counts, level: "info" });
   }
 }
 
@@ -59,8 +77,9 @@ export class Db {
   readonly dialect: Dialect;
   /**
    * SQLite binds at most 32,766 parameters per statement, PostgreSQL 65,535. Within that, SQLite
-   * (in-process, no round trip) gains from the biggest statements, while PostgreSQL's parse/plan
-   * time grows faster than linearly past about a thousand rows (measured with the benchmark).
+   * (in-process, no round trip) gains from the biggest statements; on PostgreSQL 100-, 1,000- and
+   * 5,000-row statements measured within 10 % of each other here, so it takes a middle size that
+   * keeps each message and its parse small.
    */
   readonly maxParams: number;
   readonly maxRows: number;

@@ -1,3 +1,5 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
 import { MikroORM } from "@mikro-orm/core";
 import type {
   AccountPort,
@@ -48,6 +50,7 @@ export interface Store {
 export async function openStore(config: StoreConfig): Promise<Store> {
   const box = new SecretBox(config.secretKey, config.previousSecretKeys);
   if (config.driver === "postgresql" && config.schema !== undefined) await ensureSchema(config);
+  if (config.driver === "sqlite" && config.dbName !== undefined && config.dbName !== ":memory:") mkdirSync(dirname(config.dbName), { recursive: true });
   const orm = await MikroORM.init(mikroOrmConfig(config));
   try {
     const db = new Db(orm, config.driver);

@@ -24,6 +24,19 @@ describe("secret key configuration", () => {
     await expect(attempt).rejects.toThrow(message);
   });
 
+  it("with debug on, logs the statements but never a key or its ciphertext", async () => {
+    const lines: string[] = [];
+    const store = await openStore({ driver: "sqlite", dbName: ":memory:", secretKey: TEST_KEY, debug: true, logger: (line) => lines.push(line) });
+    const account = await store.accounts.createAccount(newAccount("Logged"), API_KEY, T0);
+    expect(await store.accounts.revealApiKey(account.id)).toBe(API_KEY);
+    await store.accounts.updateAccount(account.id, {}, T0, `${API_KEY}-2`);
+    await store.close();
+    const log = lines.join("\n");
+    expect(log).toMatch(/insert into account/u);
+    expect(log).not.toContain(API_KEY);
+    expect(log).not.toMatch(/v1\.[A-Za-z0-9_-]{6,}\./u);
+  });
+
   it("accepts hex as well as base64", async () => {
     const store = await openStore({ driver: "sqlite", dbName: ":memory:", secretKey: randomBytes(32).toString("hex") });
     expect(await store.health()).toBe(true);

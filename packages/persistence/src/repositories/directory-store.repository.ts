@@ -163,22 +163,26 @@ export class DirectoryStoreRepository implements DirectoryStorePort {
     let updated = 0;
     const upserts = dedupe([...changes.created, ...changes.updated], keyOf);
     if (upserts.length > 0) {
-      const before = await count(s, spec.table, scopeId);
       const columns = ["scope_id", ...spec.keys, ...spec.values, "updated_at"];
       const set = [...spec.values.map((c) => `${c} = excluded.${c}`), "removed_at = null", "updated_at = excluded.updated_at"].join(", ");
       const changed = [...spec.values.map((c) => `${spec.table}.${c} is distinct from excluded.${c}`), `${spec.table}.removed_at is not null`].join(" or ");
-      let touched = 0;
       for (const batch of chunks(upserts, this.#db.batchSize(columns.length))) {
         const params: Param[] = [];
-        for (const r of batch) params.push(scopeId, ...spec.row(r), now);
-        touched += await s.run(
+        const keys: Param[][] = [];
+        for (const r of batch) {
+          const row = spec.row(r);
+          keys.push(row.slice(0, spec.keys.length));
+          params.push(scopeId, ...row, now);
+        }
+        const fresh = batch.length - (await existing(s, spec.table, scopeId, spec.keys, keys));
+        const touched = await s.run(
           `insert into ${spec.table} (${columns.join(", ")}) values ${valuesList(batch.length, columns.length)}
            on conflict (scope_id, ${spec.keys.join(", ")}) do update set ${set} where ${changed}`,
           params,
         );
+        inserted += fresh;
+        updated += touched - fresh;
       }
-      inserted = (await count(s, spec.table, scopeId)) - before;
-      updated = touched - inserted;
     }
     updated += await this.#remove(s, scopeId, spec, changes.removed, now);
     return { inserted, updated, deleted: 0 };
@@ -296,12 +300,14 @@ const USAGE_COLUMNS = ["scope_id", "user_id", "application_id", "last_used_at", 
 export async function upsertUsage(s: Session, db: Db, scopeId: string, records: readonly UsageRecord[]): Promise<WriteStats> {
   if (records.length === 0) return ZERO;
   const binary = s.dialect === "postgresql" ? `collate "C"` : `collate binary`;
-  const before = await count(s, "usage_record", scopeId);
-  let touched = 0;
+  let inserted = 0;
+  let updated = 0;
   for (const batch of chunks(records, db.batchSize(USAGE_COLUMNS.length))) {
     const params: Param[] = [];
     for (const r of batch) params.push(scopeId, r.userId, r.applicationId ?? "", parseIso(r.lastUsedAt, "lastUsedAt"), r.source, r.eventId);
-    touched += await s.run(
+    const keys = batch.map((r): Param[] => [r.userId, r.applicationId ?? ""]);
+    const fresh = batch.length - (await existing(s, "usage_record", scopeId, ["user_id", "application_id"], keys));
+    const touched = await s.run(
       `insert into usage_record (${USAGE_COLUMNS.join(", ")}) values ${valuesList(batch.length, USAGE_COLUMNS.length)}
        on conflict (scope_id, user_id, application_id) do update
          set last_used_at = excluded.last_used_at, source = excluded.source, event_id = excluded.event_id
@@ -311,13 +317,20 @@ export async function upsertUsage(s: Session, db: Db, scopeId: string, records: 
               and excluded.source ${binary} > usage_record.source ${binary})`,
       params,
     );
+    inserted += fresh;
+    updated += touched - fresh;
   }
-  const inserted = (await count(s, "usage_record", scopeId)) - before;
-  return { inserted, updated: touched - inserted, deleted: 0 };
+  return { inserted, updated, deleted: 0 };
 }
 
-async function count(s: Session, table: string, scopeId: string): Promise<number> {
-  const r = await s.get(`select count(*) as n from ${table} where scope_id = ?`, [scopeId]);
+/**
+ * How many of a batch's keys already have a row: the upsert's affected-row count does not tell an
+ * insert from an update on SQLite, and this O(batch) primary-key probe (same transaction) does, on
+ * both backends alike. Batches hold distinct keys.
+ */
+async function existing(s: Session, table: string, scopeId: string, keyColumns: readonly string[], keys: readonly Param[][]): Promise<number> {
+  const list = keyColumns.length === 1 ? `${keyColumns[0]} in (${keys.map(() => "?").join(", ")})` : `(${keyColumns.join(", ")}) in (values ${valuesList(keys.length, keyColumns.length)})`;
+  const r = await s.get(`select count(*) as n from ${table} where scope_id = ? and ${list}`, [scopeId, ...keys.flat()]);
   return Number(r?.["n"] ?? 0);
 }
 
