@@ -25,7 +25,13 @@ class ViewCache {
     return rows;
   }
 }
-const cache = new ViewCache();
+// One cache per world: two sims with the same seed share org ids and version numbers.
+const caches = new WeakMap<object, ViewCache>();
+function cacheOf(ctx: Ctx): ViewCache {
+  let c = caches.get(ctx.world);
+  if (c === undefined) caches.set(ctx.world, (c = new ViewCache()));
+  return c;
+}
 
 /**
  * A v1 list: `{ totalCount, results }`. Without filter or sort the page is sliced from the source
@@ -39,7 +45,7 @@ function v1List<T>(ctx: Ctx, source: T[], toRecord: (item: T) => Rec, cacheKey: 
     rows = source.slice(params.skip, params.skip + params.limit).map(toRecord);
   } else {
     const filter = params.filter;
-    const all = cache.get(`${cacheKey}|${ctx.query.toString()}|${String(ctx.headers["x-eventually-consistent"])}`, ctx.world.version, () => {
+    const all = cacheOf(ctx).get(`${cacheKey}|${ctx.query.toString()}|${String(ctx.headers["x-eventually-consistent"])}`, ctx.world.version, () => {
       const recs = source.map(toRecord);
       return applySort(filter === null ? recs : recs.filter(filter), params.sort, "_id");
     });
@@ -79,7 +85,7 @@ function v2List<T>(ctx: Ctx, source: readonly T[], toRecord: (item: T) => Rec, p
 
 /** An id list derived from world state, rebuilt only when the world changes. */
 function cachedIds(ctx: Ctx, key: string, build: () => string[]): string[] {
-  return cache.get(key, ctx.world.version, build);
+  return cacheOf(ctx).get(key, ctx.world.version, build);
 }
 
 const node = (id: string, type: string) => ({ attributes: null, id, type });
@@ -154,7 +160,7 @@ export const consoleRoutes: Route[] = [
   // ---- organizations ----
   route("GET", "/api/organizations", "org-list", (ctx) => {
     const orgs = ctx.key.orgIds.map((id) => ctx.world.org(id));
-    return v1List(ctx, orgs, orgRecord, "orgs", parseV1(ctx.query, ctx.headers, null));
+    return v1List(ctx, orgs, orgRecord, `orgs|${ctx.key.orgIds.join(",")}`, parseV1(ctx.query, ctx.headers, null));
   }),
   route("GET", "/api/organizations/{id}", "org-path", (ctx) => {
     const p = parseV1(ctx.query, ctx.headers, null);
@@ -214,7 +220,7 @@ export const consoleRoutes: Route[] = [
   route("GET", "/api/v2/applications/{application_id}", "org", (ctx) => ({ status: 200, body: appRecord(appOf(ctx, ctx.params.application_id as string)) })),
   route("GET", "/api/v2/applications/{application_id}/users", "org", (ctx) => {
     const a = appOf(ctx, ctx.params.application_id as string);
-    const rows = cache.get(`appUsers|${a.id}`, ctx.world.version, () => appUsers(ctx.org, a));
+    const rows = cacheOf(ctx).get(`appUsers|${a.id}`, ctx.world.version, () => appUsers(ctx.org, a));
     return v2List(ctx, rows, (r) => r, parseV2(ctx.query));
   }),
   route("GET", "/api/v2/applications/{application_id}/usergroups", "org", (ctx) => {
