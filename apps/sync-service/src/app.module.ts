@@ -3,10 +3,12 @@ import { ScheduleModule } from "@nestjs/schedule";
 import { systemClock, type Clock } from "@jumpcloud-sync/domain";
 import type { Logger } from "pino";
 import { AccountsModule } from "./accounts/accounts.module.js";
+import { ApiModule } from "./api/api.module.js";
 import { ConfigModule, type AppConfig } from "./config/index.js";
 import { DirectoryModule } from "./directory/directory.module.js";
 import { HealthModule } from "./health/health.module.js";
 import { LoggingModule } from "./logging/index.js";
+import { MetricsModule } from "./metrics/metrics.module.js";
 import { StoreModule } from "./store/store.module.js";
 import { SyncCoreModule } from "./sync/sync-core.module.js";
 
@@ -26,6 +28,7 @@ export interface AppModuleOptions {
 @Module({})
 export class AppModule {
   static forRoot(options: AppModuleOptions): DynamicModule {
+    const directory = DirectoryModule.forRoot({ enabled: options.schedule });
     return {
       module: AppModule,
       imports: [
@@ -35,8 +38,10 @@ export class AppModule {
         ScheduleModule.forRoot(),
         SyncCoreModule.forRoot(options.clock ?? systemClock),
         AccountsModule,
-        DirectoryModule.forRoot({ enabled: options.schedule }),
+        directory,
         HealthModule,
+        MetricsModule,
+        ApiModule.forRoot({ directory }),
       ],
     };
   }

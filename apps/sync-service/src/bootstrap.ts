@@ -3,6 +3,7 @@ import { NestFactory } from "@nestjs/core";
 import type { INestApplication, INestApplicationContext } from "@nestjs/common";
 import type { Clock } from "@jumpcloud-sync/domain";
 import { AppModule } from "./app.module.js";
+import { serveOpenApi } from "./api/openapi.js";
 import type { AppConfig } from "./config/index.js";
 import { createLogger, PinoNestLogger, type Logger } from "./logging/index.js";
 
@@ -27,8 +28,10 @@ export async function createServiceContext(options: BootOptions): Promise<INestA
 /** The long-running service: HTTP + scheduler. */
 export async function createServiceApp(options: BootOptions): Promise<INestApplication> {
   const logger = options.logger ?? createLogger({ level: options.config.logLevel });
-  return NestFactory.create(
+  const app = await NestFactory.create(
     AppModule.forRoot({ config: options.config, logger, schedule: options.schedule, ...(options.clock === undefined ? {} : { clock: options.clock }) }),
     { logger: new PinoNestLogger(logger), abortOnError: false },
   );
+  serveOpenApi(app);
+  return app;
 }

@@ -7,6 +7,7 @@ import { UsageError } from "./cli/args.js";
 import { DEMO_USAGE, demoCommand } from "./cli/demo.command.js";
 import { serve } from "./cli/serve.js";
 import { SYNC_USAGE, scopesCommand, syncCommand } from "./cli/sync.command.js";
+import { TOKENS_USAGE, tokensCommand } from "./cli/tokens.command.js";
 
 const USAGE = `jumpcloud-sync <command>
 
@@ -14,11 +15,14 @@ const USAGE = `jumpcloud-sync <command>
   accounts add|list|update|pause|resume|remove
   sync [--scope <id> | --all] [--once]
   scopes force-snapshot <scope-id>
+  tokens create|revoke|list  named API tokens for the HTTP API
   serve                     HTTP + scheduler (same as \`node dist/main.js\`)
 
 ${ACCOUNTS_USAGE}
 
 ${SYNC_USAGE}
+
+${TOKENS_USAGE}
 
 ${DEMO_USAGE}
 
@@ -35,6 +39,8 @@ async function main(argv: string[]): Promise<number> {
       return syncCommand(rest);
     case "scopes":
       return scopesCommand(rest);
+    case "tokens":
+      return tokensCommand(rest);
     case "serve":
       return serve();
     case "help":
