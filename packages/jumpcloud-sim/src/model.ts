@@ -248,6 +248,53 @@ function context(v: number) {
   };
 }
 
+const q = JSON.stringify;
+const contextJson = new Map<number, { prefix: string; geo: string; ua: string; kind: string; mfa: boolean }>();
+
+/** Serialized geo/agent/MFA fragments, cached per (place, agent, MFA) combination. */
+function contextParts(v: number) {
+  const key = v & 0x3ff;
+  let hit = contextJson.get(key);
+  if (hit === undefined) {
+    const c = context(v);
+    const place = PLACES[(v & 15) % PLACES.length] ?? PLACES[0];
+    hit = { prefix: place?.ipPrefix ?? "", geo: q(c.geoip), ua: q(c.useragent), kind: c.mfa_meta.type, mfa: c.mfa };
+    contextJson.set(key, hit);
+  }
+  const host = (v >>> 10) & 0xffff;
+  return { ...hit, ip: `"${hit.prefix}.${host >>> 8}.${host & 255 || 1}"`, idp: ((v >>> 26) & 1) === 1 };
+}
+
+/**
+ * The JSON text of an event, equal to JSON.stringify(materialize(r, …)) but built from cached
+ * fragments for generated login events: a 10,000-event page then costs one string per event
+ * instead of a tree of objects (checked byte for byte in the tests).
+ */
+export function serializeEvent(r: EventRecord, orgId: string, providerId: string | null): string {
+  if (r.body !== null || (r.type !== "user_login_attempt" && r.type !== "admin_login_attempt" && r.type !== "sso_auth"))
+    return q(materialize(r, orgId, providerId));
+  const c = contextParts(r.v);
+  const head = `{"id":${q(r.id)},"event_type":${q(r.type)},"service":${q(r.service)},"organization":${q(orgId)},"timestamp":${q(eventTimestamp(r))},"@version":"1","provider":${q(providerId)}`;
+  if (r.type === "user_login_attempt") {
+    const who = `{"id":${q(r.actorId)},"type":"user","username":${q(r.actorName)}}`;
+    const mfa = r.ok && c.mfa;
+    const methods = `{"password":{"success":${r.ok}}${mfa ? `,${q(c.kind)}:{"success":true}` : ""}}`;
+    return `${head},"initiated_by":${who},"resource":${who},"success":${r.ok},"mfa":${mfa},"mfa_meta":{"type":${q(r.ok ? c.kind : "none")}},"auth_method":"password","auth_context":{"auth_methods":${methods},"policies_applied":[]},"client_ip":${c.ip},"geoip":${c.geo},"useragent":${c.ua},"error_message":${r.ok ? "null" : '"invalid credentials"'}}`;
+  }
+  if (r.type === "admin_login_attempt")
+    return `${head},"initiated_by":{"id":${q(r.actorId)},"type":"admin","email":${q(r.actorName)}},"success":${r.ok},"mfa":${r.ok && c.mfa},"client_ip":${c.ip},"geoip":${c.geo},"useragent":${c.ua}}`;
+  const app = r.app as AppSnapshot;
+  const error = r.ok ? "null" : app.id === "" ? '"application not found"' : '"user is not authorized for this application"';
+  return `${head},"initiated_by":{"type":"user","id":${q(r.actorId)},"username":${q(r.actorName)}},"application":${appJson(app)},"sso_token_success":${r.ok},"idp_initiated":${c.idp},"mfa":${c.mfa},"mfa_meta":{"type":${q(c.kind)}},"auth_context":{"auth_methods":{"password":{"success":true}},"policies_applied":[]},"target_resource":{"type":"APPLICATION","id":${q(app.id)}},"client_ip":${c.ip},"geoip":${c.geo},"useragent":${c.ua},"error_message":${error}}`;
+}
+
+const appJsonCache = new WeakMap<AppSnapshot, string>();
+function appJson(app: AppSnapshot): string {
+  let hit = appJsonCache.get(app);
+  if (hit === undefined) appJsonCache.set(app, (hit = q({ ...app })));
+  return hit;
+}
+
 export function eventTimestamp(r: EventRecord): string {
   return r.ts ?? new Date(r.ms).toISOString();
 }

@@ -76,3 +76,16 @@ describe("generator", () => {
     expect(n).toBeLessThan(28_000);
   });
 });
+
+describe("event serialization", () => {
+  it("the fast serializer writes exactly JSON.stringify(materialize(event))", async () => {
+    const { materialize, serializeEvent } = await import("../src/model.js");
+    for (const scenario of ["demo", "msp"] as const) {
+      const b = buildWorld({ scenario, seed: 8 });
+      for (const org of b.world.orgs) {
+        expect(org.events.records.length).toBeGreaterThan(1000);
+        for (const r of org.events.records) expect(serializeEvent(r, org.id, org.providerId)).toBe(JSON.stringify(materialize(r, org.id, org.providerId)));
+      }
+    }
+  });
+});

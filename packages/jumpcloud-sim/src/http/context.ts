@@ -23,6 +23,11 @@ export interface Ctx {
   onShortPage(): void;
 }
 
+/** A JSON array whose rows are already serialized (DI pages). */
+export class RawJsonRows {
+  constructor(readonly rows: string[]) {}
+}
+
 export interface Reply {
   status: number;
   /** JSON-serialized unless undefined (empty body). */

@@ -1,6 +1,6 @@
 // Directory Insights: EventQuery validation and execution (API-NOTES §9 and the DI spec's info).
 import { SimError } from "../errors.js";
-import { type EventRecord, type Org, eventTimestamp, materialize } from "../model.js";
+import { type EventRecord, type Org, eventTimestamp, materialize, serializeEvent } from "../model.js";
 import { isVisible } from "../truth.js";
 
 export const DI_DEFAULT_LIMIT = 1000;
@@ -44,6 +44,11 @@ export class EventView {
     readonly r: EventRecord,
     readonly org: Org,
   ) {}
+
+  /** The event's JSON text (fast path for generated login events). */
+  serialized(): string {
+    return this.full === null ? serializeEvent(this.r, this.org.id, this.org.providerId) : JSON.stringify(this.full);
+  }
 
   json(): Record<string, unknown> {
     this.full ??= materialize(this.r, this.org.id, this.org.providerId);

@@ -7,7 +7,7 @@ import type { Org } from "../model.js";
 import { OBJECT_ID, mix32 } from "../rng.js";
 import type { ApiKey, World } from "../world.js";
 import { consoleRoutes } from "./console-routes.js";
-import type { Ctx, Reply, Route } from "./context.js";
+import { type Ctx, RawJsonRows, type Reply, type Route } from "./context.js";
 import { diRoutes } from "./di-routes.js";
 
 const ROUTES: Route[] = [...consoleRoutes, ...diRoutes];
@@ -95,7 +95,14 @@ function arrayBuffer(items: unknown[], parts: Buffer[]): void {
  */
 export function toJsonBuffer(body: unknown): Buffer {
   const parts: Buffer[] = [];
-  if (Array.isArray(body)) arrayBuffer(body, parts);
+  if (body instanceof RawJsonRows) {
+    parts.push(OPEN);
+    body.rows.forEach((row, i) => {
+      if (i > 0) parts.push(COMMA);
+      parts.push(Buffer.from(row));
+    });
+    parts.push(CLOSE);
+  } else if (Array.isArray(body)) arrayBuffer(body, parts);
   else if (body !== null && typeof body === "object" && Object.values(body).some(Array.isArray)) {
     parts.push(Buffer.from("{"));
     let first = true;
