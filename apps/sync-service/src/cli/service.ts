@@ -18,6 +18,8 @@ export interface RunningService {
   readonly logger: Logger;
   /** Resolves when SIGTERM/SIGINT asked the service to stop (after it closed). */
   readonly stopped: Promise<string>;
+  /** The signal that is stopping the service, or null; after one the app is closed. */
+  readonly signalled: () => NodeJS.Signals | null;
 }
 
 /**
@@ -33,8 +35,10 @@ export async function withService<T>(options: ServiceOptions, fn: (service: Runn
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => (closing ??= app.close());
   let onSignal: ((signal: NodeJS.Signals) => void) | null = null;
+  let received: NodeJS.Signals | null = null;
   const stopped = new Promise<string>((resolve) => {
     onSignal = (signal) => {
+      received = signal;
       process.exitCode = signal === "SIGINT" ? 130 : 143;
       logger.warn({ signal }, "stopping");
       void close().then(() => resolve(signal));
@@ -43,7 +47,7 @@ export async function withService<T>(options: ServiceOptions, fn: (service: Runn
     process.once("SIGINT", onSignal);
   });
   try {
-    return await fn({ app, config, logger, stopped });
+    return await fn({ app, config, logger, stopped, signalled: () => received });
   } finally {
     if (onSignal !== null) {
       process.off("SIGTERM", onSignal);

@@ -23,7 +23,7 @@ export async function syncCommand(argv: string[]): Promise<number> {
       return 0;
     });
   }
-  return withService({}, async ({ app, stopped }) => {
+  return withService({}, async ({ app, stopped, signalled }) => {
     const detach = attachProgress(app.get(SyncEvents), { out: process.stdout, tty: process.stdout.isTTY });
     let results: ScopeSyncResult[];
     try {
@@ -31,6 +31,11 @@ export async function syncCommand(argv: string[]): Promise<number> {
       results = await Promise.race([run, stopped.then(() => run)]);
     } finally {
       detach();
+    }
+    const signal = signalled();
+    if (signal !== null) {
+      process.stdout.write(`Stopped by ${signal}: running syncs stopped at their last checkpoint; the next sync resumes from there.\n`);
+      return signal === "SIGINT" ? 130 : 143;
     }
     if (results.length === 0) {
       process.stdout.write(scopeIds.length > 0 ? `No enabled scope matches ${scopeIds.join(", ")} (is its account paused?).\n` : "Nothing to sync: no active account.\n");

@@ -105,11 +105,7 @@ export class DirectorySyncService {
   }
 
   private isDue(statuses: readonly StreamStatus[], now: Date): boolean {
-    for (const stream of DIRECTORY_STREAMS) {
-      const s = statuses.find((x) => x.stream === stream);
-      if (s === undefined || s.nextAttemptAt === null || s.nextAttemptAt.getTime() <= now.getTime()) return true;
-    }
-    return false;
+    return DIRECTORY_STREAMS.some((stream) => streamDue(statuses, stream, now));
   }
 
   private async refreshMspScopes(account: Account, due: Scope[]): Promise<Scope[]> {
@@ -132,11 +128,7 @@ export class DirectorySyncService {
       const client = await this.clients.forScope(account, scope);
       const now = this.clock.now();
       const statuses = await this.store.runs.listStreamStatuses(scope.id);
-      const dueNow = (stream: StreamName): boolean => {
-        if (trigger === "manual" || trigger === "startup") return true;
-        const s = statuses.find((x) => x.stream === stream);
-        return s === undefined || s.nextAttemptAt === null || s.nextAttemptAt.getTime() <= now.getTime();
-      };
+      const dueNow = (stream: StreamName): boolean => trigger === "manual" || trigger === "startup" || streamDue(statuses, stream, now);
       if (dueNow("directory") && !signal.aborted) {
         results.push(await this.runner.run(account, scope, "directory", trigger, signal, (ctx) => this.snapshotJob.run(client, ctx)));
       }
@@ -152,4 +144,16 @@ export class DirectorySyncService {
       return { scopeId: scope.id, accountId: account.id, streams: results, skipped: error instanceof Error ? error.message : String(error) };
     }
   }
+}
+
+/** Credential problems block the whole scope: its usage waits for the directory stream's backoff too. */
+const SCOPE_BLOCKING: readonly string[] = ["invalid-credentials", "org-not-found"];
+
+function streamDue(statuses: readonly StreamStatus[], stream: StreamName, now: Date): boolean {
+  const directory = statuses.find((x) => x.stream === "directory");
+  if (directory !== undefined && directory.attention.some((a) => SCOPE_BLOCKING.includes(a.code)) && directory.nextAttemptAt !== null && directory.nextAttemptAt.getTime() > now.getTime()) {
+    return false;
+  }
+  const s = statuses.find((x) => x.stream === stream);
+  return s === undefined || s.nextAttemptAt === null || s.nextAttemptAt.getTime() <= now.getTime();
 }

@@ -6,7 +6,6 @@ import {
   cursorAfterPage,
   cursorAfterWindow,
   foldUsage,
-  normalizeTimestamp,
   planInsightsWindow,
   usageKey,
   type Clock,
@@ -19,6 +18,7 @@ import { APP_CONFIG, type AppConfig } from "../config/index.js";
 import { STORE, type SyncStore } from "../store/store.types.js";
 import { CLOCK } from "../sync/clock.js";
 import { checkpoint, type StreamJobContext, type StreamOutcome } from "../sync/stream-job.js";
+import { DirectoryCursors } from "./directory-cursors.js";
 
 /** The Directory Insights events that carry usage (portal and admin console logins, SSO logins). */
 export const USAGE_EVENT_TYPES = ["user_login_attempt", "admin_login_attempt", "sso_auth"] as const;
@@ -41,10 +41,16 @@ export class UsageEventsJob {
     @Inject(STORE) private readonly store: SyncStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly directoryCursors: DirectoryCursors,
   ) {}
 
   async run(client: JumpCloudClient, ctx: StreamJobContext): Promise<StreamOutcome> {
     const scopeId = ctx.scope.id;
+    // Events are tied to users and apps through the stored directory: folded before the first
+    // snapshot, every event would be unmatched and its window would be passed for good.
+    if ((await this.directoryCursors.get(scopeId)).lastAppliedAt === null) {
+      return { kind: "interrupted", message: "usage waits for the scope's first directory snapshot (events are matched against it)" };
+    }
     let cursor = await this.store.cursors.getCursor<InsightsCursor>(scopeId, "usage");
     const window = planInsightsWindow(cursor, this.clock.now(), this.config.sync.insights);
     if (window === null) return { kind: "succeeded", summary: "usage: nothing new to read yet" };
@@ -72,7 +78,7 @@ export class UsageEventsJob {
         if (events.length > 0) {
           const fold = foldUsage(usage, events, index);
           for (const change of fold.changes) usage.set(usageKey(change), change);
-          cursor = cursorAfterPage(cursor, window, { searchAfter: page.searchAfter, earliestEventAt: earliestOf(events) });
+          cursor = cursorAfterPage(cursor, window, { searchAfter: page.searchAfter, earliestEventAt: fold.earliestEventAt });
           await this.store.directory.applyUsageChanges(scopeId, fold.changes, cursor);
           ctx.counters.usageChanged += fold.changes.length;
         }
@@ -106,11 +112,3 @@ export class UsageEventsJob {
   }
 }
 
-function earliestOf(events: readonly InsightsEvent[]): string | null {
-  let min: string | null = null;
-  for (const e of events) {
-    const ts = typeof e.timestamp === "string" ? normalizeTimestamp(e.timestamp) : null;
-    if (ts !== null && (min === null || ts < min)) min = ts;
-  }
-  return min;
-}

@@ -108,8 +108,12 @@ export class StreamRunner {
         return withOrmContext(this.store, () => job(ctx));
       });
     } catch (error) {
-      if (error instanceof Interrupted) outcome = { kind: "interrupted", message: `interrupted (${error.message}); the next run resumes from the last checkpoint` };
-      else failure = error;
+      if (error instanceof Interrupted || stop.signal.aborted) {
+        // Stopped on purpose (shutdown, pause, a lost lease) — also when the stop aborted a request in flight.
+        const reason: unknown = stop.signal.reason;
+        const why = error instanceof Interrupted ? error.message : reason instanceof Error ? reason.message : "stopped";
+        outcome = { kind: "interrupted", message: `interrupted (${why}); the next run resumes from the last checkpoint` };
+      } else failure = error;
     } finally {
       signal.removeEventListener("abort", onOuterAbort);
       keeper.stop();

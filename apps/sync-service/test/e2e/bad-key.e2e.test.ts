@@ -1,0 +1,68 @@
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { startSim, type Sim } from "@jumpcloud-sync/jumpcloud-sim";
+import { AccountError } from "../../src/accounts/account-validation.js";
+import { addSimAccount, bootService, expectMatchesTruth, newSecretKey, ranOk, streamOf, tempDir, type Service } from "../support/harness.js";
+
+// One scenario per file: vitest isolates files, and the stand-in keeps a process-wide view cache
+// (see test/README.md), so two stand-ins never share a process here.
+describe("directory sync against the stand-in (SQLite file, whole directory vs ground truth)", () => {
+  let tmp: ReturnType<typeof tempDir>;
+  let sim: Sim;
+  let service: Service;
+
+  beforeEach(() => {
+    tmp = tempDir();
+  });
+  afterEach(async () => {
+    await service?.close();
+    await sim?.close();
+    tmp.cleanup();
+  });
+
+  async function boot(scenario: "demo" | "msp" | "no-di" = "demo", env: Record<string, string> = {}): Promise<void> {
+    sim = await startSim({ scenario, seed: 7 });
+    service = await bootService({ dbPath: join(tmp.dir, "jcs.sqlite"), secretKey: newSecretKey(), clock: sim.clock, env });
+  }
+
+  it("a bad key is refused on add with a clear message; a key revoked later shows as needs attention and loses nothing", async () => {
+    await boot();
+    const refused = await addSimAccount(service, sim, { apiKey: "not-a-real-key" }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(AccountError);
+    expect(refused).toMatchObject({ problem: "invalid-key", message: expect.stringMatching(/rejected the API key \(401\)/u) as string });
+    expect(await service.store.accounts.listAccounts()).toEqual([]);
+    const audit = await service.store.audit.list({ limit: 10 });
+    expect(audit.items.map((a) => [a.action, a.outcome])).toEqual([["account.create", "refused"]]);
+    expect(JSON.stringify(audit.items)).not.toContain("not-a-real-key");
+
+    const { account, scopes } = await addSimAccount(service, sim);
+    const scopeId = scopes[0]!.id;
+    expect(ranOk((await service.sync.syncNow({ scopeIds: [scopeId] }))[0])).toBe(true);
+    const truth = sim.truth();
+
+    const newKey = sim.world.revokeKey();
+    sim.clock.advance(20 * 60_000);
+    const [result] = await service.sync.syncNow({ scopeIds: [scopeId] });
+    expect(streamOf(result, "directory")).toMatchObject({ state: "failed", attention: "invalid-credentials" });
+    expect(result!.streams).toHaveLength(1); // usage is not tried with a rejected key
+    const status = await service.store.runs.getStreamStatus(scopeId, "directory");
+    expect(status?.attention.map((a) => a.code)).toEqual(["invalid-credentials"]);
+    expect(status?.consecutiveFailures).toBe(1);
+    expect(status!.nextAttemptAt!.getTime()).toBeGreaterThan(sim.clock.now().getTime());
+    expect(status?.lastError).not.toContain(newKey);
+    await expectMatchesTruth(service.store, scopeId, truth); // nothing lost
+
+    // A scheduled pass does not hammer the revoked key: the scope is backing off.
+    sim.resetStats();
+    const launched = await service.sync.launchDue({ trigger: "schedule" });
+    expect(launched).toHaveLength(0);
+    expect(sim.stats().total).toBe(0);
+
+    // Replacing the key clears the attention.
+    await service.accounts.update(account.id, { apiKey: newKey }, "test");
+    const [fixed] = await service.sync.syncNow({ scopeIds: [scopeId] });
+    expect(ranOk(fixed)).toBe(true);
+    expect((await service.store.runs.getStreamStatus(scopeId, "directory"))?.attention).toEqual([]);
+    expect(JSON.stringify(await service.accounts.list())).not.toContain(newKey);
+  });
+});

@@ -1,0 +1,151 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTickingClock, startSim, type Sim } from "@jumpcloud-sync/jumpcloud-sim";
+import { openStore, type Store } from "@jumpcloud-sync/persistence";
+import type { InsightsCursor } from "@jumpcloud-sync/domain";
+import { compareWithTruth } from "../../src/demo/truth-check.js";
+import { newSecretKey, tempDir } from "../support/harness.js";
+
+const CLI = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
+const LEASE_TTL_MS = 2_000;
+
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The real CLI in its own process (built dist/, Node 24 = this process's node). */
+function cli(args: string[], env: Record<string, string>): { child: ChildProcess; exit: Promise<Exit> } {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
+  const exit = new Promise<Exit>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal, stdout, stderr })));
+  return { child, exit };
+}
+
+describe("a sync process killed mid-sync (SIGKILL) or stopped (SIGTERM), then restarted", () => {
+  const tmp = tempDir();
+  let sim: Sim;
+
+  beforeAll(async () => {
+    expect(existsSync(CLI), "dist/cli.js must be built (turbo runs build before test)").toBe(true);
+    // Enough users for several Directory Insights pages of 10 000 events, slow enough to stop
+    // mid-way; the clock follows wall time because the child processes use the system clock.
+    sim = await startSim({ scenario: "demo", seed: 5, users: 300, latencyMs: 60, lateEventMaxMs: 0, clock: createTickingClock() });
+  });
+  afterAll(async () => {
+    await sim?.close();
+    tmp.cleanup();
+  });
+
+  async function setUp(name: string): Promise<{ env: Record<string, string>; store: Store; scopeId: string }> {
+    const secretKey = newSecretKey();
+    const dbPath = join(tmp.dir, `${name}.sqlite`);
+    const env = {
+      JCS_DB_PATH: dbPath,
+      JCS_SECRET_KEY: secretKey,
+      JCS_LEASE_TTL_MS: String(LEASE_TTL_MS),
+      JCS_RATE_LIMIT_PER_MINUTE: "100000",
+      JCS_LOG_LEVEL: "warn",
+      SIM_KEY: sim.credentials.apiKey,
+    };
+    const add = await cli(["accounts", "add", "--name", name, "--api-key-env", "SIM_KEY", "--console-url", sim.consoleBaseUrl, "--insights-url", sim.insightsBaseUrl], env).exit;
+    expect(add.code, add.stderr).toBe(0);
+    expect(add.stdout).not.toContain(sim.credentials.apiKey);
+    const store = await openStore({ driver: "sqlite", dbName: dbPath, secretKey });
+    const [scope] = await store.accounts.listScopes();
+    return { env, store, scopeId: scope!.id };
+  }
+
+  /** Waits until the usage stream has committed at least one page of its first window. */
+  async function untilMidUsage(store: Store, scopeId: string): Promise<InsightsCursor> {
+    let cursor: InsightsCursor | null = null;
+    await expect
+      .poll(
+        async () => {
+          cursor = await store.cursors.getCursor<InsightsCursor>(scopeId, "usage");
+          return cursor?.pending?.searchAfter !== undefined && cursor.pending.searchAfter !== null;
+        },
+        { timeout: 60_000, interval: 25 },
+      )
+      .toBe(true);
+    return cursor!;
+  }
+
+  async function expectExact(store: Store, scopeId: string): Promise<void> {
+    const diffs = compareWithTruth(await store.directory.loadDirectory(scopeId), await store.directory.loadUsage(scopeId), sim.truth());
+    expect(diffs).toEqual([]);
+  }
+
+  it("SIGKILL mid-usage: nothing lost or duplicated, the usage cursor resumes mid-window", async () => {
+    const { env, store, scopeId } = await setUp("killed");
+    try {
+      const first = cli(["sync", "--once"], env);
+      const pending = await untilMidUsage(store, scopeId);
+      first.child.kill("SIGKILL");
+      expect((await first.exit).signal).toBe("SIGKILL");
+
+      const before = await store.runs.listRuns({ scopeId, stream: "usage", limit: 5 });
+      expect(before.items.map((r) => r.state)).toEqual(["running"]);
+      const directoryBefore = await store.directory.loadDirectory(scopeId);
+      expect(directoryBefore.users.size).toBe(sim.truth().users.length);
+
+      // The dead process's leases expire; then a new process takes over.
+      await new Promise((r) => setTimeout(r, LEASE_TTL_MS + 200));
+      const second = await cli(["sync", "--once"], env).exit;
+      expect(second.code, second.stderr + second.stdout).toBe(0);
+
+      await expectExact(store, scopeId);
+      const runs = await store.runs.listRuns({ scopeId, stream: "usage", limit: 5 });
+      const killed = runs.items.find((r) => r.id === before.items[0]!.id)!;
+      expect(killed.state).toBe("failed");
+      expect(killed.error).toMatch(/interrupted/u);
+      const resumed = runs.items.find((r) => r.id !== killed.id)!;
+      expect(resumed.state).toBe("succeeded");
+      // Resumed from the checkpoint: it did not re-read the pages the killed process had stored.
+      const eventPages = sim.truth().minimumRequests.byRoute["POST /insights/directory/v1/events"] ?? 0;
+      expect(resumed.counters.pages).toBeLessThan(eventPages);
+      const cursor = await store.cursors.getCursor<InsightsCursor>(scopeId, "usage");
+      expect(cursor?.pending).toBeUndefined();
+      expect(cursor?.readThrough).toBe(pending.pending!.end);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("SIGTERM mid-usage: the page in hand is stored, leases are released at once, the run is recorded, the next run resumes", async () => {
+    const { env, store, scopeId } = await setUp("terminated");
+    try {
+      const first = cli(["sync", "--once"], env);
+      await untilMidUsage(store, scopeId);
+      first.child.kill("SIGTERM");
+      const exit = await first.exit;
+      expect(exit.code, exit.stderr).toBe(143);
+
+      const runs = await store.runs.listRuns({ scopeId, stream: "usage", limit: 5 });
+      expect(runs.items[0]!.state).toBe("failed");
+      expect(runs.items[0]!.error).toMatch(/interrupted/u);
+      // Released on the way out: another owner takes both leases without waiting for expiry.
+      for (const stream of ["directory", "usage"] as const) {
+        const lease = await store.leases.acquire(scopeId, stream, "someone-else", 10_000, new Date());
+        expect(lease).not.toBeNull();
+        await store.leases.release(lease!);
+      }
+      const cursor = await store.cursors.getCursor<InsightsCursor>(scopeId, "usage");
+      expect(cursor?.pending?.searchAfter).not.toBeNull();
+
+      const second = await cli(["sync", "--once"], env).exit;
+      expect(second.code, second.stderr + second.stdout).toBe(0);
+      await expectExact(store, scopeId);
+    } finally {
+      await store.close();
+    }
+  });
+});

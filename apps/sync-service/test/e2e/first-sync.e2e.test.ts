@@ -1,0 +1,48 @@
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { startSim, type Sim } from "@jumpcloud-sync/jumpcloud-sim";
+import { addSimAccount, bootService, expectMatchesTruth, newSecretKey, ranOk, tempDir, type Service } from "../support/harness.js";
+
+// One scenario per file: vitest isolates files, and the stand-in keeps a process-wide view cache
+// (see test/README.md), so two stand-ins never share a process here.
+describe("directory sync against the stand-in (SQLite file, whole directory vs ground truth)", () => {
+  let tmp: ReturnType<typeof tempDir>;
+  let sim: Sim;
+  let service: Service;
+
+  beforeEach(() => {
+    tmp = tempDir();
+  });
+  afterEach(async () => {
+    await service?.close();
+    await sim?.close();
+    tmp.cleanup();
+  });
+
+  async function boot(scenario: "demo" | "msp" | "no-di" = "demo", env: Record<string, string> = {}): Promise<void> {
+    sim = await startSim({ scenario, seed: 7 });
+    service = await bootService({ dbPath: join(tmp.dir, "jcs.sqlite"), secretKey: newSecretKey(), clock: sim.clock, env });
+  }
+
+  it("first sync: the whole directory and usage match, with the stand-in's minimum number of requests", async () => {
+    await boot();
+    const { scopes } = await addSimAccount(service, sim);
+    const scopeId = scopes[0]!.id;
+    sim.resetStats();
+    const [result] = await service.sync.syncNow({ scopeIds: [scopeId] });
+    expect(ranOk(result)).toBe(true);
+    const truth = sim.truth();
+    await expectMatchesTruth(service.store, scopeId, truth);
+
+    const requests = result!.streams.reduce((n, s) => n + (s.kind === "ran" ? s.counters.requests : 0), 0);
+    expect(requests).toBe(sim.stats().total);
+    expect(requests).toBe(truth.minimumRequests.total);
+    // Coverage records the earliest event Directory Insights actually returned.
+    expect(await service.store.directory.getUsageCoverage(scopeId)).toEqual({ kind: "available", since: truth.directoryInsights.earliestVisibleEventAt });
+    const runs = await service.store.runs.listRuns({ scopeId, limit: 10 });
+    expect(runs.items.map((r) => r.state)).toEqual(["succeeded", "succeeded"]);
+    const status = await service.store.runs.getStreamStatus(scopeId, "directory");
+    expect(status?.attention).toEqual([]);
+    expect(status?.nextAttemptAt?.getTime()).toBe(sim.clock.now().getTime() + 15 * 60_000);
+  });
+});

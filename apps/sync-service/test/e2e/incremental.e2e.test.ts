@@ -1,0 +1,76 @@
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { startSim, type Sim } from "@jumpcloud-sync/jumpcloud-sim";
+import type { InsightsCursor } from "@jumpcloud-sync/domain";
+import { addSimAccount, bootService, expectMatchesTruth, newSecretKey, ranOk, streamOf, tempDir, type Service } from "../support/harness.js";
+
+// One scenario per file: vitest isolates files, and the stand-in keeps a process-wide view cache
+// (see test/README.md), so two stand-ins never share a process here.
+describe("directory sync against the stand-in (SQLite file, whole directory vs ground truth)", () => {
+  let tmp: ReturnType<typeof tempDir>;
+  let sim: Sim;
+  let service: Service;
+
+  beforeEach(() => {
+    tmp = tempDir();
+  });
+  afterEach(async () => {
+    await service?.close();
+    await sim?.close();
+    tmp.cleanup();
+  });
+
+  async function boot(scenario: "demo" | "msp" | "no-di" = "demo", env: Record<string, string> = {}): Promise<void> {
+    sim = await startSim({ scenario, seed: 7 });
+    service = await bootService({ dbPath: join(tmp.dir, "jcs.sqlite"), secretKey: newSecretKey(), clock: sim.clock, env });
+  }
+
+  it("incremental run: changed, added and deleted users, new assignments, new and late events", async () => {
+    await boot();
+    const { scopes } = await addSimAccount(service, sim);
+    const scopeId = scopes[0]!.id;
+    expect(ranOk((await service.sync.syncNow({ scopeIds: [scopeId] }))[0])).toBe(true);
+    const before = sim.truth();
+    const cursorBefore = await service.store.cursors.getCursor<InsightsCursor>(scopeId, "usage");
+
+    sim.clock.advance(60 * 60_000);
+    const [u0, u1, u2] = before.users.filter((u) => u.status === "active");
+    sim.world.updateUser(u0!.id, { status: "suspended", department: "Audit" });
+    sim.world.deleteUser(u1!.id);
+    const added = sim.world.addUser({ username: "new.hire", email: "new.hire@example.com", firstname: "New", lastname: "Hire", state: "ACTIVATED", jobTitle: "Engineer" });
+    const group = before.groups[0]!;
+    sim.world.addGroupMember(group.id, added.id);
+    const app = before.applications[0]!;
+    sim.world.assignApp(app.id, { userId: u2!.id });
+    sim.world.simulateActivity(before.orgId, { minutes: 60 });
+    // A late event: it happened before the last checkpoint but only becomes visible now.
+    const lateAt = new Date(Date.parse(cursorBefore!.readThrough) - 5 * 60_000);
+    sim.world.appendEvents(before.orgId, [
+      { event_type: "user_login_attempt", timestamp: lateAt, visibleAt: sim.clock.now(), success: true, initiated_by: { id: added.id, type: "user", username: "new.hire" } },
+    ]);
+    sim.clock.advance(5 * 60_000); // let most of the simulated activity become visible
+
+    sim.resetStats();
+    const [result] = await service.sync.syncNow({ scopeIds: [scopeId] });
+    expect(ranOk(result)).toBe(true);
+    const truth = sim.truth();
+    await expectMatchesTruth(service.store, scopeId, truth);
+    expect(truth.portalUsage.find((p) => p.userId === added.id)).toBeDefined();
+
+    // The deleted user stays as a tombstone with its history.
+    const state = await service.store.directory.loadDirectory(scopeId);
+    expect(state.users.get(u1!.id)?.removedAt).not.toBeNull();
+    expect(streamOf(result, "directory").counters).toMatchObject({ created: expect.any(Number) as number });
+
+    // The usage window resumed from the checkpoint minus the overlap, never from the start.
+    const usageQueries = sim.stats().byRoute["POST /insights/directory/v1/events"]?.total ?? 0;
+    expect(usageQueries).toBe(1);
+
+    // A no-op run: nothing changes upstream, nothing is written.
+    sim.clock.advance(60_000);
+    const [noop] = await service.sync.syncNow({ scopeIds: [scopeId] });
+    const d = streamOf(noop, "directory");
+    expect([d.counters.created, d.counters.updated, d.counters.removed]).toEqual([0, 0, 0]);
+    await expectMatchesTruth(service.store, scopeId, sim.truth());
+  });
+});

@@ -1,0 +1,51 @@
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { startSim, type Sim } from "@jumpcloud-sync/jumpcloud-sim";
+import { addSimAccount, bootService, expectMatchesTruth, newSecretKey, ranOk, streamOf, tempDir, type Service } from "../support/harness.js";
+
+// One scenario per file: vitest isolates files, and the stand-in keeps a process-wide view cache
+// (see test/README.md), so two stand-ins never share a process here.
+describe("directory sync against the stand-in (SQLite file, whole directory vs ground truth)", () => {
+  let tmp: ReturnType<typeof tempDir>;
+  let sim: Sim;
+  let service: Service;
+
+  beforeEach(() => {
+    tmp = tempDir();
+  });
+  afterEach(async () => {
+    await service?.close();
+    await sim?.close();
+    tmp.cleanup();
+  });
+
+  async function boot(scenario: "demo" | "msp" | "no-di" = "demo", env: Record<string, string> = {}): Promise<void> {
+    sim = await startSim({ scenario, seed: 7 });
+    service = await bootService({ dbPath: join(tmp.dir, "jcs.sqlite"), secretKey: newSecretKey(), clock: sim.clock, env });
+  }
+
+  it("the mass-deletion guard refuses a suspicious snapshot (needs attention) until forced", async () => {
+    await boot();
+    const { scopes } = await addSimAccount(service, sim);
+    const scopeId = scopes[0]!.id;
+    expect(ranOk((await service.sync.syncNow({ scopeIds: [scopeId] }))[0])).toBe(true);
+    const truth = sim.truth();
+    for (const u of truth.users.slice(0, 20)) sim.world.deleteUser(u.id);
+    sim.clock.advance(60_000);
+
+    const [refused] = await service.sync.syncNow({ scopeIds: [scopeId] });
+    expect(streamOf(refused, "directory")).toMatchObject({ state: "failed", outcome: "refused", attention: "mass-deletion-refused" });
+    const status = await service.store.runs.getStreamStatus(scopeId, "directory");
+    expect(status?.attention[0]?.message).toMatch(/would remove 20 of 30 users/u);
+    // Nothing was applied: every user is still live.
+    const kept = await service.store.directory.loadDirectory(scopeId);
+    expect([...kept.users.values()].filter((u) => u.removedAt === null).map((u) => u.id).sort()).toEqual(truth.users.map((u) => u.id).sort());
+
+    const forced = await service.sync.forceSnapshot(scopeId, "test");
+    expect(streamOf(forced!, "directory")).toMatchObject({ state: "succeeded" });
+    await expectMatchesTruth(service.store, scopeId, sim.truth());
+    expect((await service.store.runs.getStreamStatus(scopeId, "directory"))?.attention).toEqual([]);
+    const audit = await service.store.audit.list({ limit: 10 });
+    expect(audit.items.map((a) => a.action)).toContain("scope.force-snapshot");
+  });
+});

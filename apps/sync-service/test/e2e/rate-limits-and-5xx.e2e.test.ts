@@ -1,0 +1,42 @@
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { startSim, type Sim } from "@jumpcloud-sync/jumpcloud-sim";
+import { addSimAccount, bootService, expectMatchesTruth, newSecretKey, ranOk, streamOf, tempDir, type Service } from "../support/harness.js";
+
+// One scenario per file: vitest isolates files, and the stand-in keeps a process-wide view cache
+// (see test/README.md), so two stand-ins never share a process here.
+describe("directory sync against the stand-in (SQLite file, whole directory vs ground truth)", () => {
+  let tmp: ReturnType<typeof tempDir>;
+  let sim: Sim;
+  let service: Service;
+
+  beforeEach(() => {
+    tmp = tempDir();
+  });
+  afterEach(async () => {
+    await service?.close();
+    await sim?.close();
+    tmp.cleanup();
+  });
+
+  async function boot(scenario: "demo" | "msp" | "no-di" = "demo", env: Record<string, string> = {}): Promise<void> {
+    sim = await startSim({ scenario, seed: 7 });
+    service = await bootService({ dbPath: join(tmp.dir, "jcs.sqlite"), secretKey: newSecretKey(), clock: sim.clock, env });
+  }
+
+  it("429 storms, 502/503/504 and dropped connections: retried per request, the result is still exact", async () => {
+    await boot("demo", { JCS_RETRY_MAX_ATTEMPTS: "12" });
+    const { scopes } = await addSimAccount(service, sim);
+    const scopeId = scopes[0]!.id;
+    sim.faults.set({ seed: 3, rate429: 0.3, retryAfterSeconds: null, rate5xx: 0.15, statuses5xx: [502, 503, 504], dropConnectionRate: 0.05 });
+    const [result] = await service.sync.syncNow({ scopeIds: [scopeId] });
+    sim.faults.clear();
+    expect(ranOk(result)).toBe(true);
+    await expectMatchesTruth(service.store, scopeId, sim.truth());
+    const d = streamOf(result, "directory");
+    expect(d.counters.rateLimited).toBeGreaterThan(0);
+    expect(d.counters.retries).toBeGreaterThan(0);
+    expect(sim.stats().faults["429"]).toBeGreaterThan(0);
+    expect(sim.stats().faults["5xx"]).toBeGreaterThan(0);
+  });
+});
