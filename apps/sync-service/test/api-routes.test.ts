@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSim, type Sim } from "@jumpcloud-sync/jumpcloud-sim";
 import type { z } from "zod";
 import type { AccountDto, ApplicationDto, ApplicationUserDto, ProblemDto, RunDto, ScopeDto, SyncScheduledDto, UserDto } from "../src/api/api.schemas.js";
+import { ScopeRuns } from "../src/sync/scope-runs.js";
 import { simAccountBody, startApiApp, waitFor, type ApiApp, type ApiResult } from "./support/api-app.js";
 
 type Page<T> = { items: T[]; nextCursor: string | null };
@@ -381,6 +382,14 @@ describe("HTTP API against the stand-in (real SQLite file, app listening on an e
   it("answers unknown routes with a 404 problem", async () => {
     expectProblem(await api.call("GET", "/v1/nothing-here"), 404);
     expectProblem(await api.call("GET", "/nothing-here", { token: null }), 404);
+  });
+
+  it("readiness answers 503 problem+json once the service is stopping (liveness stays 200)", async () => {
+    await api.app.get(ScopeRuns).stopAll("test shutdown");
+    const ready = await api.call("GET", "/health/ready", { token: null });
+    expectProblem(ready, 503);
+    expect(ready.body.detail).toBe("stopping");
+    expect((await api.call("GET", "/health", { token: null })).status).toBe(200);
   });
 
   it("never returned an API key or a token secret in any response", () => {
