@@ -93,7 +93,7 @@ function arrayBuffer(items: unknown[], parts: Buffer[]): void {
  * one-byte fast path at the first non-ASCII name and then runs several times slower for the
  * whole page; per-row strings keep the slow path to the rows that need it.
  */
-export function toJsonBuffer(body: unknown): Buffer {
+export function toJsonParts(body: unknown): Buffer[] {
   const parts: Buffer[] = [];
   if (body instanceof RawJsonRows) {
     parts.push(OPEN);
@@ -114,8 +114,8 @@ export function toJsonBuffer(body: unknown): Buffer {
       else parts.push(Buffer.from(JSON.stringify(v)));
     });
     parts.push(Buffer.from("}"));
-  } else return Buffer.from(JSON.stringify(body));
-  return Buffer.concat(parts);
+  } else parts.push(Buffer.from(JSON.stringify(body)));
+  return parts;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -183,15 +183,24 @@ export function createSimServer(deps: ServerDeps, stats: StatsRecorder): Server 
 
   function send(res: ServerResponse, reply: Reply, malformed = false): void {
     const headers: Record<string, string> = { ...reply.headers };
-    let payload: Buffer = Buffer.alloc(0);
+    let parts: Buffer[] = [];
     if (reply.body !== undefined) {
-      payload = toJsonBuffer(reply.body);
+      parts = toJsonParts(reply.body);
       headers["content-type"] = "application/json; charset=utf-8";
     }
-    if (malformed) payload = payload.length > 2 ? payload.subarray(0, Math.max(1, Math.floor(payload.length / 2))) : Buffer.from('{"results":[');
-    headers["content-length"] = String(payload.length);
+    if (malformed) {
+      const whole = Buffer.concat(parts);
+      parts = [whole.length > 2 ? whole.subarray(0, Math.max(1, Math.floor(whole.length / 2))) : Buffer.from('{"results":[')];
+    }
+    let length = 0;
+    for (const p of parts) length += p.length;
+    headers["content-length"] = String(length);
     res.writeHead(reply.status, headers);
-    res.end(payload);
+    // Rows go out as they were serialized (corked into few writes), never copied into one buffer.
+    res.cork();
+    for (const p of parts) res.write(p);
+    res.end();
+    process.nextTick(() => res.uncork());
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
