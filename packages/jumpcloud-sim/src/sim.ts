@@ -9,8 +9,6 @@ import { Rng } from "./rng.js";
 import { computeTruth } from "./truth.js";
 import type { Actor, World } from "./world.js";
 
-const DAY = 86_400_000;
-
 export interface BuiltWorld {
   world: World;
   mainKey: string;
@@ -177,4 +175,3 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
   };
 }
 
-export { DAY };

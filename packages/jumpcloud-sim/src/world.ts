@@ -1,8 +1,8 @@
 // World state and every mutation, shared by the HTTP handlers and WorldControls so that both
 // paths change state, and log DI lifecycle events, in exactly the same way.
-import type { DiEvent, DiEventInput, NewUserInput, SimClock, SystemUserState, UserPatch } from "./api.types.js";
+import type { DiEvent, DiEventInput, NewUserInput, SimClock, SystemUserState } from "./api.types.js";
 import { SimError } from "./errors.js";
-import { type Admin, type App, type AppSnapshot, type EventRecord, type Group, type Org, type User, materialize, packVariant, userRecord } from "./model.js";
+import { type App, type AppSnapshot, type EventRecord, type Group, type Org, type User, materialize, packVariant } from "./model.js";
 import { type Rng, hash32, objectId } from "./rng.js";
 import { EMAIL_RULE, PLACES, USERNAME_RULE, USER_AGENTS } from "./vocabulary.js";
 
@@ -446,15 +446,6 @@ export class World {
     return records.map((r) => materialize(r, org.id, org.providerId));
   }
 
-  record(u: User): ReturnType<typeof userRecord> {
-    return userRecord(u);
-  }
-
-  /** Admin accounts of an org (for admin logins and key owners). */
-  admins(org: Org): Admin[] {
-    return org.admins;
-  }
-
   /** Keys: the main key stays in `keys`; revocation only flags it so 401s can be told apart. */
   revoke(key: string): void {
     const k = this.keys.get(key);
@@ -464,8 +455,4 @@ export class World {
   newKey(): string {
     return `jca_${this.rng.hex(36)}`;
   }
-}
-
-export function assertUserPatch(patch: UserPatch): Record<string, unknown> {
-  return patch;
 }
