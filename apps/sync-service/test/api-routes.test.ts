@@ -124,6 +124,9 @@ describe("HTTP API against the stand-in (real SQLite file, app listening on an e
 
     const notJson = await api.call("POST", "/v1/accounts", { rawBody: "{not json" });
     expectProblem(notJson, 400);
+    const noBody = await api.call("POST", "/v1/accounts");
+    expectProblem(noBody, 400);
+    expect(noBody.body.detail).toContain("JSON body");
 
     const badKey = await api.call("POST", "/v1/accounts", { body: simAccountBody(sim, { apiKey: "definitely-not-the-key" }) });
     expectProblem(badKey, 422);
@@ -332,7 +335,8 @@ describe("HTTP API against the stand-in (real SQLite file, app listening on an e
     for (const u of victims) sim.world.deleteUser(u.id);
     sim.clock.advance(60_000);
     let before = (await runsOf(scopeId)).length;
-    expect((await api.call("POST", "/v1/syncs", { body: {} })).status).toBe(202);
+    // No body: every scope.
+    expect((await api.call("POST", "/v1/syncs")).status).toBe(202);
     await waitForRuns(scopeId, before);
     const refused = await api.call<ScopeDto>("GET", `/v1/scopes/${encodeURIComponent(scopeId)}`);
     expect(refused.body.needsAttention).toBe(true);

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Query } from "@nestjs/common";
-import { ApiOperation, ApiTags } from "@nestjs/swagger";
+import { ApiBody, ApiOperation, ApiTags } from "@nestjs/swagger";
 import type { Logger } from "pino";
 import type { z } from "zod";
 import { DirectorySyncService, DIRECTORY_STREAMS } from "../directory/directory-sync.service.js";
@@ -32,6 +32,7 @@ export class SyncController {
   })
   @ApiJson(202, SyncScheduledDto, "The syncs started.")
   @ApiProblems(400, 404)
+  @ApiBody({ required: false, schema: { $ref: "#/components/schemas/TriggerSync" }, description: "Optional: without a body, every scope." })
   async trigger(@Body({ schema: TriggerSyncBody }) body: z.output<typeof TriggerSyncBody>): Promise<z.infer<typeof SyncScheduledDto>> {
     const accounts = new Map((await this.store.accounts.listAccounts()).map((a) => [a.id, a]));
     const all = (await this.store.accounts.listScopes()).filter((s) => accounts.has(s.accountId));

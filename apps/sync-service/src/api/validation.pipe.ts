@@ -15,11 +15,13 @@ export class SchemaValidationPipe implements PipeTransform {
     const schema = metadata.schema;
     if (schema === undefined || metadata.type === "custom") return value;
     const location = LOCATION[metadata.type] ?? "body";
-    if (metadata.type === "body" && (value === undefined || value === null)) {
+    // No body (or no query string) reads as `{}`: a body whose fields are all optional may be left out.
+    const missing = value === undefined || value === null;
+    const result = await schema["~standard"].validate(missing ? {} : value);
+    if (result.issues === undefined) return result.value;
+    if (missing && metadata.type === "body") {
       throw new ApiProblem(400, "validation", "Invalid request", "The request needs a JSON body (Content-Type: application/json).", [{ location, path: "", message: "required" }]);
     }
-    const result = await schema["~standard"].validate(value ?? {});
-    if (result.issues === undefined) return result.value;
     const errors = result.issues.map((issue) => ({
       location,
       path: (issue.path ?? []).map((p) => String(typeof p === "object" ? p.key : p)).join("."),
