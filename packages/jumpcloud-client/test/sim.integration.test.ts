@@ -58,11 +58,9 @@ describe("against the JumpCloud stand-in", () => {
       scenario: "demo",
       seed: 11,
       users: 250,
-      // Not `shortPageOnV2`: the sim (at cd1bdf0) models a short page as rows withheld, to be fetched
-      // by advancing skip by the rows received. The contract this client implements (issue 2,
-      // API-NOTES §2: short pages come from null records) advances by the limit; short pages are
-      // covered against that model in pagination.test.ts.
-      faults: { seed: 3, rate429: 0.08, retryAfterSeconds: null, rate5xx: 0.08, statuses5xx: [502, 503, 504], dropConnectionRate: 0.05 },
+      // shortPageOnV2: null records mid-collection make v2 pages short; advancing skip by the limit
+      // must still read every row.
+      faults: { seed: 3, rate429: 0.08, retryAfterSeconds: null, rate5xx: 0.08, statuses5xx: [502, 503, 504], dropConnectionRate: 0.05, shortPageOnV2: true },
     });
     try {
       const events: ClientEvent[] = [];
@@ -72,6 +70,7 @@ describe("against the JumpCloud stand-in", () => {
       expect(f["429"]).toBeGreaterThan(0);
       expect(f["5xx"]).toBeGreaterThan(0);
       expect(f.drop).toBeGreaterThan(0);
+      expect(f.shortPage).toBeGreaterThan(0);
       expect(events.some((e) => e.type === "retry")).toBe(true);
       expect(events.some((e) => e.type === "rate-limited" && e.retryAfterMs === null)).toBe(true);
 

@@ -57,30 +57,44 @@ function v1List<T>(ctx: Ctx, source: T[], toRecord: (item: T) => Rec, cacheKey: 
 
 /**
  * A v2 list: a bare array, the total in x-total-count. Without filter or sort only the page is
- * turned into records. The short-page fault trims mid-stream pages.
+ * turned into records.
+ *
+ * The short-page fault models what JumpCloud's engineers describe: null records inside the
+ * collection. They count in x-total-count and take a slot of the page window, but are left out of
+ * the body, so a page mid-stream comes back short. A client that advances `skip` by the limit
+ * (and stops at the total) reads every real row with the fewest requests; one that stops on a
+ * short page loses rows.
  */
 function v2List<T>(ctx: Ctx, source: readonly T[], toRecord: (item: T) => Rec, params: ListParams, idField = "id"): Reply {
-  let rows: Rec[];
-  let total: number;
-  let take = params.limit;
-  const shorten = (n: number) => {
-    if (ctx.shortPage && params.skip > 0 && params.skip + params.limit < n && params.limit > 1) {
-      take = Math.ceil(params.limit / 2);
-      ctx.onShortPage();
-    }
-  };
-  if (params.filter === null && params.sort.length === 0) {
-    total = source.length;
-    shorten(total);
-    rows = source.slice(params.skip, params.skip + take).map(toRecord);
-  } else {
+  const filtered = params.filter !== null || params.sort.length > 0;
+  let ordered: readonly T[] | Rec[];
+  if (filtered) {
     const all = source.map(toRecord);
-    const sorted = applySort(params.filter === null ? all : all.filter(params.filter), params.sort, idField);
-    total = sorted.length;
-    shorten(total);
-    rows = sorted.slice(params.skip, params.skip + take);
+    ordered = applySort(params.filter === null ? all : all.filter(params.filter), params.sort, idField);
+  } else {
+    ordered = source;
   }
+  const slots = ctx.shortPage ? withNullRecords(ordered.length) : null;
+  const total = slots === null ? ordered.length : slots.length;
+  const window = slots === null ? null : slots.slice(params.skip, params.skip + params.limit);
+  if (window !== null && window.includes(-1)) ctx.onShortPage();
+  const picked: (T | Rec)[] =
+    window === null ? ordered.slice(params.skip, params.skip + params.limit) : window.filter((i) => i >= 0).map((i) => ordered[i] as T | Rec);
+  const rows = filtered ? (picked as Rec[]) : (picked as T[]).map(toRecord);
   return { status: 200, body: rows.map((r) => project(r, params.fields, [idField])), headers: { "x-total-count": String(total) } };
+}
+
+/**
+ * Slot layout of a collection with null records: the real row indexes in order, with a null
+ * (-1) after every 5th real row, never at the very start or end.
+ */
+function withNullRecords(n: number): number[] {
+  const slots: number[] = [];
+  for (let i = 0; i < n; i++) {
+    slots.push(i);
+    if ((i + 1) % 5 === 0 && i + 1 < n) slots.push(-1);
+  }
+  return slots;
 }
 
 /** An id list derived from world state, rebuilt only when the world changes. */
