@@ -3,7 +3,7 @@ import { startSim, type Sim } from "@jumpcloud-sync/jumpcloud-sim";
 import type { z } from "zod";
 import type { AccountDto, ApplicationDto, ApplicationUserDto, ProblemDto, RunDto, ScopeDto, SyncScheduledDto, UserDto } from "../src/api/api.schemas.js";
 import { ScopeRuns } from "../src/sync/scope-runs.js";
-import { simAccountBody, startApiApp, waitFor, type ApiApp, type ApiResult } from "./support/api-app.js";
+import { simAccountBody, startApiApp, testDatabases, waitFor, type ApiApp, type ApiResult } from "./support/api-app.js";
 
 type Page<T> = { items: T[]; nextCursor: string | null };
 type Account = AccountDto;
@@ -38,7 +38,7 @@ async function pageAll<T>(api: ApiApp, path: string, limit: number): Promise<{ i
   return { items, pages };
 }
 
-describe("HTTP API against the stand-in (real SQLite file, app listening on an ephemeral port)", () => {
+for (const { name: database, skip } of testDatabases()) describe.skipIf(skip)(`HTTP API against the stand-in (${database}, app listening on an ephemeral port)`, () => {
   let sim: Sim;
   let api: ApiApp;
   let secret: string;
@@ -61,7 +61,7 @@ describe("HTTP API against the stand-in (real SQLite file, app listening on an e
 
   beforeAll(async () => {
     sim = await startSim({ scenario: "demo", seed: 7 });
-    api = await startApiApp({ clock: sim.clock });
+    api = await startApiApp({ clock: sim.clock, database });
     secret = (await api.store.tokens.createToken("consumer-a", sim.clock.now())).secret;
     revokedSecret = (await api.store.tokens.createToken("gone", sim.clock.now())).secret;
     await api.store.tokens.revokeToken("gone", sim.clock.now());

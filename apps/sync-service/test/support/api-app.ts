@@ -18,7 +18,6 @@ export function newSecretKey(): string {
 
 /** Fast retries; no rate limit of our own against the stand-in. */
 const TEST_ENV: Record<string, string> = {
-  JCS_DB_DRIVER: "sqlite",
   JCS_RETRY_BASE_DELAY_MS: "5",
   JCS_RETRY_MAX_DELAY_MS: "40",
   JCS_RATE_LIMIT_PER_MINUTE: "100000",
@@ -45,10 +44,33 @@ export interface ApiApp {
   close(): Promise<void>;
 }
 
-/** The real service (HTTP app, every module, a real SQLite file), listening on an ephemeral port. */
-export async function startApiApp(options: { clock?: Clock; env?: Record<string, string> } = {}): Promise<ApiApp> {
+export type TestDatabase = "sqlite" | "postgresql";
+
+/**
+ * The databases the API suite runs on: SQLite always; PostgreSQL when JCS_TEST_PG_URL names a
+ * server (`source .ci/postgres.sh && start_postgres`). Under CI a missing server fails instead of
+ * skipping.
+ */
+export function testDatabases(): { name: TestDatabase; skip: boolean }[] {
+  const ci = process.env.CI === "true" || process.env.CI === "1";
+  const pg = process.env.JCS_TEST_PG_URL;
+  if (ci && (pg === undefined || pg === "")) throw new Error("CI: JCS_TEST_PG_URL is not set, but the API suite must also run on PostgreSQL");
+  return [
+    { name: "sqlite", skip: false },
+    { name: "postgresql", skip: pg === undefined || pg === "" },
+  ];
+}
+
+/** The real service (HTTP app, every module, a real database), listening on an ephemeral port. */
+export async function startApiApp(options: { clock?: Clock; env?: Record<string, string>; database?: TestDatabase } = {}): Promise<ApiApp> {
   const dir = mkdtempSync(join(tmpdir(), "jcs-api-"));
-  const config = parseConfig({}, { ...TEST_ENV, JCS_DB_PATH: join(dir, "jcs.sqlite"), JCS_SECRET_KEY: newSecretKey(), ...options.env });
+  // PostgreSQL: a schema of its own per app, dropped on close.
+  const schema = options.database === "postgresql" ? `jcs_api_${randomBytes(6).toString("hex")}` : null;
+  const database =
+    schema === null
+      ? { JCS_DB_DRIVER: "sqlite", JCS_DB_PATH: join(dir, "jcs.sqlite") }
+      : { JCS_DB_DRIVER: "postgresql", JCS_DATABASE_URL: process.env.JCS_TEST_PG_URL ?? "", JCS_DB_SCHEMA: schema };
+  const config = parseConfig({}, { ...TEST_ENV, ...database, JCS_SECRET_KEY: newSecretKey(), ...options.env });
   const app = await createServiceApp({ config, logger: createLogger({ level: config.logLevel }), schedule: false, ...(options.clock === undefined ? {} : { clock: options.clock }) });
   await app.listen(0, "127.0.0.1");
   const address = (app.getHttpServer() as Server).address() as AddressInfo;
@@ -80,6 +102,7 @@ export async function startApiApp(options: { clock?: Clock; env?: Record<string,
       return { status: res.status, headers: res.headers, text, body: parsed as T };
     },
     async close() {
+      if (schema !== null) await api.store.orm.em.getConnection().execute(`drop schema if exists ${schema} cascade`);
       await app.close();
       rmSync(dir, { recursive: true, force: true });
     },
