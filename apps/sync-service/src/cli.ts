@@ -29,7 +29,8 @@ ${DEMO_USAGE}
 Configuration comes from JCS_* environment variables (see README.md).`;
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
+  // `pnpm run cli -- <command>` passes the `--` through.
+  const [command, ...rest] = argv[0] === "--" ? argv.slice(1) : argv;
   switch (command ?? "") {
     case "demo":
       return demoCommand(rest);

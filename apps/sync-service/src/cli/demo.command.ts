@@ -53,7 +53,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
       const validationRequests = sim.stats().total - requestsBefore;
       out.write(`account:    ${view.account.id} added; key validated with ${validationRequests} request(s); scope ${view.scopes.map((s) => s.id).join(", ")}\n\n`);
 
-      const detach = attachProgress(app.get(SyncEvents), { out, tty: out.isTTY === true });
+      const detach = attachProgress(app.get(SyncEvents), { out, tty: out.isTTY === true, label: () => "demo org" });
       const syncStarted = Date.now();
       let results;
       try {
@@ -88,7 +88,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
       out.write(`  requests        ${requests} by the sync${retries > 0 ? ` (${retries} retries)` : ""} vs the stand-in's minimum of ${finalTruth.minimumRequests.total} for a full sync; +${validationRequests} to validate the key\n`);
       out.write(`  time            sync ${(syncMs / 1000).toFixed(2)} s, demo total ${((Date.now() - started) / 1000).toFixed(2)} s\n`);
       out.write(`  ground truth    ${diffs.length === 0 ? "the synced directory and usage match the stand-in exactly" : `${diffs.length} difference(s), e.g. ${JSON.stringify(diffs.slice(0, 3))}`}\n`);
-      out.write(`\nInspect it: JCS_SECRET_KEY=$(cat ${relative(process.cwd(), keyPath)}) JCS_DB_PATH=${relative(process.cwd(), dbPath)} pnpm --filter @jumpcloud-sync/sync-service cli accounts list\n`);
+      out.write(`\nInspect it: JCS_SECRET_KEY=$(cat ${keyPath}) JCS_DB_PATH=${dbPath} pnpm --filter @jumpcloud-sync/sync-service cli accounts list\n`);
       out.write("Real JumpCloud: see README \"Point it at JumpCloud\" (accounts add --api-key-env JC_API_KEY --region us, then sync --once).\n");
       return ok && diffs.length === 0 ? 0 : 1;
     });

@@ -32,3 +32,12 @@ export function describeAccounts(views: readonly AccountView[]): string {
 export function toJson(value: unknown): string {
   return JSON.stringify(value, null, 2);
 }
+
+/** Short progress labels: "account name / org name" instead of scope ids. */
+export function scopeLabels(views: readonly AccountView[]): (scopeId: string) => string {
+  const labels = new Map<string, string>();
+  for (const { account, scopes } of views) {
+    for (const s of scopes) labels.set(s.id, s.orgName === null || scopes.length === 1 ? account.name : `${account.name} / ${s.orgName}`);
+  }
+  return (scopeId) => labels.get(scopeId) ?? scopeId;
+}

@@ -2,7 +2,7 @@ import { AccountsService } from "../accounts/accounts.service.js";
 import { DirectorySyncService, type ScopeSyncResult } from "../directory/directory-sync.service.js";
 import { SyncEvents } from "../sync/sync-events.js";
 import { parse, UsageError } from "./args.js";
-import { describeAccounts } from "./format.js";
+import { describeAccounts, scopeLabels } from "./format.js";
 import { attachProgress } from "./progress.js";
 import { withService } from "./service.js";
 
@@ -24,7 +24,8 @@ export async function syncCommand(argv: string[]): Promise<number> {
     });
   }
   return withService({}, async ({ app, stopped, signalled }) => {
-    const detach = attachProgress(app.get(SyncEvents), { out: process.stdout, tty: process.stdout.isTTY });
+    const label = scopeLabels(await app.get(AccountsService).list());
+    const detach = attachProgress(app.get(SyncEvents), { out: process.stdout, tty: process.stdout.isTTY, label });
     let results: ScopeSyncResult[];
     try {
       const run = app.get(DirectorySyncService).syncNow(scopeIds.length > 0 ? { scopeIds } : {});

@@ -31,6 +31,7 @@ describe("parseConfig", () => {
     expect(message).toMatch(/JCS_MAX_CONCURRENT_SCOPES/u);
     expect(message).toMatch(/JCS_SCHEDULER_TICK_SECONDS/u);
     expect(message).toMatch(/JCS_LOG_LEVEL/u);
+    expect(() => parseConfig({ JCS_SECRET_KEY: "short", JCS_DB_DRIVER: "postgresql" })).toThrow(/JCS_DATABASE_URL[\s\S]*JCS_SECRET_KEY/u);
   });
 
   it("needs a URL for PostgreSQL and validates intervals against each other", () => {

@@ -53,10 +53,13 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>, o
   const merged: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries({ ...env, ...overrides })) merged[k] = v === "" ? undefined : v;
   const parsed = environmentSchema.safeParse(merged);
-  if (!parsed.success) throw new ConfigError(formatIssues("Invalid configuration", parsed.error));
+  const secret = secretKeySchema.safeParse(merged.JCS_SECRET_KEY);
+  if (!parsed.success || !secret.success) {
+    // Every problem at once: fixing them one boot at a time is tedious.
+    const lines = [...(parsed.success ? [] : issueLines(parsed.error)), ...(secret.success ? [] : issueLines(secret.error, "JCS_SECRET_KEY"))];
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
   const e = parsed.data;
-  const secret = secretKeySchema.safeParse(e.JCS_SECRET_KEY);
-  if (!secret.success) throw new ConfigError(formatIssues("Invalid configuration", secret.error, "JCS_SECRET_KEY"));
   return {
     database: {
       driver: e.JCS_DB_DRIVER,
@@ -87,10 +90,9 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>, o
   };
 }
 
-function formatIssues(title: string, error: z.ZodError, pathPrefix?: string): string {
-  const lines = error.issues.map((issue) => {
+function issueLines(error: z.ZodError, pathPrefix?: string): string[] {
+  return error.issues.map((issue) => {
     const path = [pathPrefix, ...issue.path.map(String)].filter((p) => p !== undefined && p !== "").join(".");
     return `  - ${path === "" ? "(root)" : path}: ${issue.message}`;
   });
-  return `${title}:\n${lines.join("\n")}`;
 }

@@ -4,6 +4,7 @@ import type { Account, Scope } from "@jumpcloud-sync/domain";
 import { APP_CONFIG, type AppConfig } from "../config/index.js";
 import { STORE, type SyncStore } from "../store/store.types.js";
 import { recordClientEvent } from "../sync/run-telemetry.js";
+import { heldAbortFetch } from "./held-abort-fetch.js";
 
 export interface ClientEndpoints {
   readonly consoleBaseUrl: string;
@@ -37,6 +38,7 @@ export class JumpCloudClients implements OnApplicationShutdown {
       retry: c.retry,
       timeoutMs: c.timeoutMs,
       signal: this.shutdown.signal,
+      fetch: heldAbortFetch(this.shutdown.signal, c.timeoutMs),
       onEvent: (event: ClientEvent) => recordClientEvent(event),
     });
   }

@@ -4,8 +4,6 @@ import { startSim, type Sim } from "@jumpcloud-sync/jumpcloud-sim";
 import { AccountError } from "../../src/accounts/account-validation.js";
 import { addSimAccount, bootService, expectMatchesTruth, newSecretKey, ranOk, streamOf, tempDir, type Service } from "../support/harness.js";
 
-// One scenario per file: vitest isolates files, and the stand-in keeps a process-wide view cache
-// (see test/README.md), so two stand-ins never share a process here.
 describe("directory sync against the stand-in (SQLite file, whole directory vs ground truth)", () => {
   let tmp: ReturnType<typeof tempDir>;
   let sim: Sim;

@@ -3,8 +3,6 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startSim, type Sim } from "@jumpcloud-sync/jumpcloud-sim";
 import { addSimAccount, bootService, expectMatchesTruth, newSecretKey, ranOk, tempDir, type Service } from "../support/harness.js";
 
-// One scenario per file: vitest isolates files, and the stand-in keeps a process-wide view cache
-// (see test/README.md), so two stand-ins never share a process here.
 describe("directory sync against the stand-in (SQLite file, whole directory vs ground truth)", () => {
   let tmp: ReturnType<typeof tempDir>;
   let sim: Sim;

@@ -1,8 +1,10 @@
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startSim, type Sim } from "@jumpcloud-sync/jumpcloud-sim";
-import type { ScopeSyncResult } from "../../src/directory/directory-sync.service.js";
-import { addSimAccount, bootService, expectMatchesTruth, newSecretKey, ranOk, tempDir, type Service } from "../support/harness.js";
+import { openStore } from "@jumpcloud-sync/persistence";
+import { SchedulerRegistry } from "@nestjs/schedule";
+import { DirectoryScheduler } from "../../src/directory/directory.scheduler.js";
+import { addSimAccount, bootService, expectMatchesTruth, newSecretKey, tempDir, type Service } from "../support/harness.js";
 
 describe("isolation between scopes", () => {
   const tmp = tempDir();
@@ -20,7 +22,17 @@ describe("isolation between scopes", () => {
     // Two stand-ins share one clock: one fast, one answering every request after 30 s.
     fast = await startSim({ scenario: "demo", seed: 1 });
     slow = await startSim({ scenario: "demo", seed: 2, clock: fast.clock, latencyMs: 30_000 });
-    service = await bootService({ dbPath: join(tmp.dir, "jcs.sqlite"), secretKey: newSecretKey(), clock: fast.clock, env: { JCS_SHUTDOWN_GRACE_MS: "200" } });
+    // The real scheduler (timers registered), ticking only when the test says so.
+    const dbPath = join(tmp.dir, "jcs.sqlite");
+    const secretKey = newSecretKey();
+    service = await bootService({
+      dbPath,
+      secretKey,
+      clock: fast.clock,
+      schedule: true,
+      env: { JCS_SHUTDOWN_GRACE_MS: "200", JCS_SCHEDULER_TICK_SECONDS: "3600" },
+    });
+    expect(service.app.get(SchedulerRegistry).getIntervals()).toContain("directory-sync-tick");
 
     const fastAccount = await addSimAccount(service, fast, { name: "fast" });
     // Validating the slow key would itself take a minute: the slow account is stored directly
@@ -34,19 +46,19 @@ describe("isolation between scopes", () => {
     const [slowScope] = await service.store.accounts.replaceScopes(slowAccount.id, [{ orgId: null, orgName: "slow" }]);
 
     const started = Date.now();
-    // Launched together, as the scheduler does; the slow one is launched first.
-    const launched = await service.sync.launchDue({ trigger: "schedule" });
-    expect(launched).toHaveLength(2);
-    const settled = new Map<string, ScopeSyncResult>();
-    for (const p of launched) void p.then((r) => settled.set(r.scopeId, r));
+    // One scheduler tick launches both scopes and returns without waiting for either.
+    const scheduler = service.app.get(DirectoryScheduler);
+    expect(await scheduler.tick()).toBe(2);
+    expect(Date.now() - started).toBeLessThan(5_000);
 
     const fastScopeId = fastAccount.scopes[0]!.id;
-    await expect.poll(() => settled.has(fastScopeId), { timeout: 20_000, interval: 50 }).toBe(true);
+    const store = service.store;
+    await expect
+      .poll(async () => (await store.runs.listRuns({ scopeId: fastScopeId, limit: 5 })).items.filter((r) => r.state === "succeeded").length, { timeout: 20_000, interval: 50 })
+      .toBe(2);
     expect(Date.now() - started).toBeLessThan(20_000);
-    expect(ranOk(settled.get(fastScopeId))).toBe(true);
     await expectMatchesTruth(service.store, fastScopeId, fast.truth());
     // The slow scope is still on its first requests.
-    expect(settled.has(slowScope!.id)).toBe(false);
     const runs = await service.store.runs.listRuns({ scopeId: slowScope!.id, limit: 5 });
     expect(runs.items.map((r) => r.state)).toEqual(["running"]);
 
@@ -56,5 +68,13 @@ describe("isolation between scopes", () => {
     await service.close();
     service = undefined;
     expect(Date.now() - closing).toBeLessThan(10_000);
+    const after = await openStore({ driver: "sqlite", dbName: dbPath, secretKey });
+    try {
+      const [run] = (await after.runs.listRuns({ scopeId: slowScope!.id, limit: 5 })).items;
+      expect(run).toMatchObject({ state: "failed", error: expect.stringMatching(/^interrupted/u) as string });
+      expect(await after.leases.acquire(slowScope!.id, "directory", "next-owner", 10_000, fast.clock.now())).not.toBeNull();
+    } finally {
+      await after.close();
+    }
   });
 });
