@@ -174,14 +174,15 @@ export class DirectoryStoreRepository implements DirectoryStorePort {
           keys.push(row.slice(0, spec.keys.length));
           params.push(scopeId, ...row, now);
         }
-        const fresh = batch.length - (await existing(s, spec.table, scopeId, spec.keys, keys));
-        const touched = await s.run(
+        const written = await upsert(
+          s,
           `insert into ${spec.table} (${columns.join(", ")}) values ${valuesList(batch.length, columns.length)}
            on conflict (scope_id, ${spec.keys.join(", ")}) do update set ${set} where ${changed}`,
           params,
+          () => existing(s, spec.table, scopeId, spec.keys, keys, batch.length),
         );
-        inserted += fresh;
-        updated += touched - fresh;
+        inserted += written.inserted;
+        updated += written.updated;
       }
     }
     updated += await this.#remove(s, scopeId, spec, changes.removed, now);
@@ -306,8 +307,8 @@ export async function upsertUsage(s: Session, db: Db, scopeId: string, records: 
     const params: Param[] = [];
     for (const r of batch) params.push(scopeId, r.userId, r.applicationId ?? "", parseIso(r.lastUsedAt, "lastUsedAt"), r.source, r.eventId);
     const keys = batch.map((r): Param[] => [r.userId, r.applicationId ?? ""]);
-    const fresh = batch.length - (await existing(s, "usage_record", scopeId, ["user_id", "application_id"], keys));
-    const touched = await s.run(
+    const written = await upsert(
+      s,
       `insert into usage_record (${USAGE_COLUMNS.join(", ")}) values ${valuesList(batch.length, USAGE_COLUMNS.length)}
        on conflict (scope_id, user_id, application_id) do update
          set last_used_at = excluded.last_used_at, source = excluded.source, event_id = excluded.event_id
@@ -316,22 +317,35 @@ export async function upsertUsage(s: Session, db: Db, scopeId: string, records: 
           or (excluded.last_used_at = usage_record.last_used_at and excluded.event_id = usage_record.event_id
               and excluded.source ${binary} > usage_record.source ${binary})`,
       params,
+      () => existing(s, "usage_record", scopeId, ["user_id", "application_id"], keys, batch.length),
     );
-    inserted += fresh;
-    updated += touched - fresh;
+    inserted += written.inserted;
+    updated += written.updated;
   }
   return { inserted, updated, deleted: 0 };
 }
 
 /**
- * How many of a batch's keys already have a row: the upsert's affected-row count does not tell an
- * insert from an update on SQLite, and this O(batch) primary-key probe (same transaction) does, on
- * both backends alike. Batches hold distinct keys.
+ * Runs one upsert batch and tells inserts from updates. PostgreSQL says so itself (`xmax = 0` on
+ * a freshly inserted row version); SQLite's affected-row count does not, so there the batch's keys
+ * are probed first (`existing`, an O(batch) primary-key lookup in the same transaction).
  */
-async function existing(s: Session, table: string, scopeId: string, keyColumns: readonly string[], keys: readonly Param[][]): Promise<number> {
+async function upsert(s: Session, sql: string, params: readonly Param[], freshKeys: () => Promise<number>): Promise<{ inserted: number; updated: number }> {
+  if (s.dialect === "postgresql") {
+    const rows = await s.all(`${sql} returning (xmax = 0) as inserted`, params);
+    const inserted = rows.filter((r) => r["inserted"] === true).length;
+    return { inserted, updated: rows.length - inserted };
+  }
+  const inserted = await freshKeys();
+  const touched = await s.run(sql, params);
+  return { inserted, updated: touched - inserted };
+}
+
+/** How many of a batch's (distinct) keys have no row yet. */
+async function existing(s: Session, table: string, scopeId: string, keyColumns: readonly string[], keys: readonly Param[][], size: number): Promise<number> {
   const list = keyColumns.length === 1 ? `${keyColumns[0]} in (${keys.map(() => "?").join(", ")})` : `(${keyColumns.join(", ")}) in (values ${valuesList(keys.length, keyColumns.length)})`;
   const r = await s.get(`select count(*) as n from ${table} where scope_id = ? and ${list}`, [scopeId, ...keys.flat()]);
-  return Number(r?.["n"] ?? 0);
+  return size - Number(r?.["n"] ?? 0);
 }
 
 function dedupe<T>(records: readonly T[], keyOf: (t: T) => string): T[] {
