@@ -54,83 +54,117 @@ export function createTransport(cfg: TransportConfig): typeof fetch {
     headers.set("x-api-key", cfg.apiKey);
     // Read once so every attempt can resend the identical body.
     const body = original.body === null ? null : await original.arrayBuffer();
-    const outer = AbortSignal.any([original.signal, ...(cfg.signal ? [cfg.signal] : [])]);
+    // Plain controllers and listeners rather than AbortSignal.any/timeout: on Node 24 a composite
+    // signal is only weakly linked to its sources, and after a garbage collection mid-request
+    // neither the timeout nor the caller's abort reached the fetch any more.
+    const outerController = new AbortController();
+    const outer = outerController.signal;
+    const sources = [original.signal, ...(cfg.signal ? [cfg.signal] : [])];
+    const onSourceAbort = (event: Event): void => {
+      if (!outer.aborted) outerController.abort((event.target as AbortSignal).reason);
+    };
+    for (const source of sources) {
+      if (source.aborted) outerController.abort(source.reason);
+      else source.addEventListener("abort", onSourceAbort, { once: true });
+    }
+    try {
+      return await attempts();
+    } finally {
+      for (const source of sources) source.removeEventListener("abort", onSourceAbort);
+    }
 
-    for (let attempt = 1; ; attempt++) {
-      outer.throwIfAborted();
-      const release = await cfg.limiter.acquire(outer);
-      const timeout = AbortSignal.timeout(cfg.timeoutMs);
-      const started = performance.now();
-      let response: Response | undefined;
-      let failure: Failure | undefined;
-      try {
-        const res = await cfg.fetch(
-          // Never follow redirects: fetch forwards custom headers such as x-api-key to whatever origin
-          // a Location points at. JumpCloud's API does not redirect; a 3xx surfaces as invalid-response.
-          new Request(original.url, { method, headers, body, redirect: "manual", signal: AbortSignal.any([outer, timeout]) }),
-        );
-        // Buffer inside the timeout so a stalled body is a timeout too (and retryable), not a hang later.
-        response = await buffered(res, method);
-      } catch (error) {
-        if (outer.aborted) {
+    async function attempts(): Promise<Response> {
+      for (let attempt = 1; ; attempt++) {
+        outer.throwIfAborted();
+        const release = await cfg.limiter.acquire(outer);
+        const attemptController = new AbortController();
+        const timeout = attemptController.signal;
+        const onOuterAbort = (): void => attemptController.abort(outer.reason);
+        outer.addEventListener("abort", onOuterAbort, { once: true });
+        let timedOut = false;
+        const timer = setTimeout(() => {
+          timedOut = true;
+          attemptController.abort(new DOMException(`no response within ${cfg.timeoutMs} ms`, "TimeoutError"));
+        }, cfg.timeoutMs);
+        const started = performance.now();
+        let response: Response | undefined;
+        let failure: Failure | undefined;
+        // Never follow redirects: fetch forwards custom headers such as x-api-key to whatever origin
+        // a Location points at. JumpCloud's API does not redirect; a 3xx surfaces as invalid-response.
+        const request = new Request(original.url, { method, headers, body, redirect: "manual", signal: timeout });
+        try {
+          const res = await cfg.fetch(request);
+          // Buffer inside the timeout so a stalled body is a timeout too (and retryable), not a hang later.
+          response = await buffered(res, method);
+        } catch (error) {
+          if (outer.aborted) {
+            release();
+            cfg.emit({ type: "request", operation, method, status: null, durationMs: elapsed(started), attempt });
+            throw outer.reason;
+          }
+          failure = timedOut ? { kind: "timeout", sent: true, error } : { kind: "network", sent: !neverSent(error), error };
+        } finally {
+          clearTimeout(timer);
+          outer.removeEventListener("abort", onOuterAbort);
           release();
-          cfg.emit({ type: "request", operation, method, status: null, durationMs: elapsed(started), attempt });
-          throw outer.reason;
+          // A Request follows its signal only while the Request object lives (undici links them
+          // weakly): keep it reachable until the attempt is over, or a garbage collection
+          // mid-request silently disconnects the timeout and the caller's abort.
+          keepAlive(request);
         }
-        failure = timeout.aborted ? { kind: "timeout", sent: true, error } : { kind: "network", sent: !neverSent(error), error };
-      } finally {
-        release();
-      }
-      cfg.emit({ type: "request", operation, method, status: response?.status ?? null, durationMs: elapsed(started), attempt });
+        cfg.emit({ type: "request", operation, method, status: response?.status ?? null, durationMs: elapsed(started), attempt });
 
-      const canRetry = attempt < cfg.maxAttempts;
-      if (response !== undefined) {
-        const retryable = RETRY_STATUSES.has(response.status);
-        let delayMs: number | null = null;
-        if (retryable) {
-          const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
-          if (response.status === 429) cfg.emit({ type: "rate-limited", operation, retryAfterMs });
-          delayMs = retryAfterMs !== null ? Math.min(retryAfterMs, MAX_RETRY_AFTER_MS) : backoff(attempt, cfg);
-          // Everyone on this key slows down, not just this request.
-          if (response.status === 429) cfg.limiter.pauseFor(delayMs);
+        const canRetry = attempt < cfg.maxAttempts;
+        if (response !== undefined) {
+          const retryable = RETRY_STATUSES.has(response.status);
+          let delayMs: number | null = null;
+          if (retryable) {
+            const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
+            if (response.status === 429) cfg.emit({ type: "rate-limited", operation, retryAfterMs });
+            delayMs = retryAfterMs !== null ? Math.min(retryAfterMs, MAX_RETRY_AFTER_MS) : backoff(attempt, cfg);
+            // Everyone on this key slows down, not just this request.
+            if (response.status === 429) cfg.limiter.pauseFor(delayMs);
+          }
+          if (!retryable || !canRetry || policy !== "safe" || delayMs === null) {
+            response.headers.set(ATTEMPTS_HEADER, String(attempt));
+            return response;
+          }
+          cfg.emit({ type: "retry", operation, attempt, delayMs, reason: `HTTP ${response.status}` });
+          await sleep(delayMs, outer);
+          continue;
         }
-        if (!retryable || !canRetry || policy !== "safe" || delayMs === null) {
-          response.headers.set(ATTEMPTS_HEADER, String(attempt));
-          return response;
+
+        const f = failure!;
+        const mayRetry = canRetry && (policy === "safe" || !f.sent);
+        if (!mayRetry) {
+          const why =
+            policy === "once" && f.sent
+              ? " (not retried: the request may have reached JumpCloud and this operation is not safe to repeat)"
+              : attempt > 1
+                ? ` after ${attempt} attempts`
+                : "";
+          throw new JumpCloudApiError({
+            kind: f.kind,
+            operation,
+            status: null,
+            message: cfg.redact(
+              f.kind === "timeout"
+                ? `${operation}: no response within ${cfg.timeoutMs} ms${why}`
+                : `${operation}: network error (${describeNetworkError(f.error)})${why}`,
+            ),
+            attempts: attempt,
+            cause: scrubbedCopy(f.error, cfg.redact),
+          });
         }
-        cfg.emit({ type: "retry", operation, attempt, delayMs, reason: `HTTP ${response.status}` });
+        const delayMs = backoff(attempt, cfg);
+        cfg.emit({ type: "retry", operation, attempt, delayMs, reason: f.kind === "timeout" ? "timeout" : cfg.redact(`network: ${describeNetworkError(f.error)}`) });
         await sleep(delayMs, outer);
-        continue;
       }
-
-      const f = failure!;
-      const mayRetry = canRetry && (policy === "safe" || !f.sent);
-      if (!mayRetry) {
-        const why =
-          policy === "once" && f.sent
-            ? " (not retried: the request may have reached JumpCloud and this operation is not safe to repeat)"
-            : attempt > 1
-              ? ` after ${attempt} attempts`
-              : "";
-        throw new JumpCloudApiError({
-          kind: f.kind,
-          operation,
-          status: null,
-          message: cfg.redact(
-            f.kind === "timeout"
-              ? `${operation}: no response within ${cfg.timeoutMs} ms${why}`
-              : `${operation}: network error (${describeNetworkError(f.error)})${why}`,
-          ),
-          attempts: attempt,
-          cause: scrubbedCopy(f.error, cfg.redact),
-        });
-      }
-      const delayMs = backoff(attempt, cfg);
-      cfg.emit({ type: "retry", operation, attempt, delayMs, reason: f.kind === "timeout" ? "timeout" : cfg.redact(`network: ${describeNetworkError(f.error)}`) });
-      await sleep(delayMs, outer);
     }
   };
 }
+
+function keepAlive(_value: unknown): void {}
 
 async function buffered(res: Response, method: string): Promise<Response> {
   const noBody = method === "HEAD" || res.status === 204 || res.status === 304 || res.body === null;

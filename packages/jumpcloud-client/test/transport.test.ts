@@ -1,4 +1,6 @@
 import { inspect } from "node:util";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { afterEach, describe, expect, it } from "vitest";
 import { createJumpCloudClient, JumpCloudApiError, type ClientEvent } from "../src/index.js";
 import { FAST, json, sleep, startServer, testKey, type TestServer } from "./http-server.js";
@@ -165,6 +167,32 @@ describe("timeouts", () => {
     });
     const { jc } = setup({ timeoutMs: 100, retry: { maxAttempts: 1 } });
     await expect(jc.getUser("u1")).rejects.toMatchObject({ kind: "timeout" });
+  });
+
+  it("the timeout and the caller's abort survive a garbage collection mid-request", async () => {
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    server = await startServer(async (req, res) => {
+      await sleep(4000);
+      json(res, 200, USER);
+    });
+    const { jc } = setup({ timeoutMs: 400, retry: { maxAttempts: 1 } });
+    let started = Date.now();
+    const pending = jc.getUser("u1").catch((e: unknown) => e);
+    await sleep(100);
+    gc();
+    expect(await pending).toMatchObject({ kind: "timeout" });
+    expect(Date.now() - started).toBeLessThan(2500);
+
+    const controller = new AbortController();
+    const { jc: abortable } = setup({ signal: controller.signal, timeoutMs: 30_000 });
+    started = Date.now();
+    const aborted = abortable.getUser("u1").catch((e: unknown) => e);
+    await sleep(100);
+    gc();
+    controller.abort(new Error("shutting down"));
+    expect(await aborted).toMatchObject({ message: "shutting down" });
+    expect(Date.now() - started).toBeLessThan(2500);
   });
 
   it("the caller's abort signal stops a request and is rethrown as is", async () => {
