@@ -3,7 +3,8 @@ import { startSim, type Sim } from "@jumpcloud-sync/jumpcloud-sim";
 import type { z } from "zod";
 import type { AccountDto, ApplicationDto, ApplicationUserDto, ProblemDto, RunDto, ScopeDto, SyncScheduledDto, UserDto } from "../src/api/api.schemas.js";
 import { ScopeRuns } from "../src/sync/scope-runs.js";
-import { simAccountBody, startApiApp, testDatabases, waitFor, type ApiApp, type ApiResult } from "./support/api-app.js";
+import { simAccountBody, startApiApp, waitFor, type ApiApp, type ApiResult } from "./support/api-app.js";
+import { testDatabases } from "./support/databases.js";
 
 type Page<T> = { items: T[]; nextCursor: string | null };
 type Account = AccountDto;
@@ -38,7 +39,7 @@ async function pageAll<T>(api: ApiApp, path: string, limit: number): Promise<{ i
   return { items, pages };
 }
 
-for (const { name: database, skip } of testDatabases()) describe.skipIf(skip)(`HTTP API against the stand-in (${database}, app listening on an ephemeral port)`, () => {
+for (const { name: database, skip } of testDatabases("API suite")) describe.skipIf(skip)(`HTTP API against the stand-in (${database}, app listening on an ephemeral port)`, () => {
   let sim: Sim;
   let api: ApiApp;
   let secret: string;

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { UsageError } from "../src/cli/args.js";
 import { tokensCommand } from "../src/cli/tokens.command.js";
-import { newSecretKey, startApiApp, type ApiApp } from "./support/api-app.js";
+import { startApiApp, type ApiApp } from "./support/api-app.js";
+import { newSecretKey } from "./support/databases.js";
 
 /** Runs a `jumpcloud-sync tokens …` command in this process, capturing what it prints. */
 async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {

@@ -1,27 +1,22 @@
-import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, expect, it } from "vitest";
 import { startSim, type Sim } from "@jumpcloud-sync/jumpcloud-sim";
-import { addSimAccount, bootService, expectMatchesTruth, newSecretKey, tempDir, type Service } from "../support/harness.js";
+import { addSimAccount, bootService, describeOnDatabases, expectMatchesTruth, type Service } from "../support/harness.js";
 
-describe("one runner per scope+stream (the lease), across processes", () => {
-  const tmp = tempDir();
+describeOnDatabases("one runner per scope+stream (the lease), across processes", (db) => {
   let sim: Sim | undefined;
   const services: Service[] = [];
 
   afterEach(async () => {
-    for (const s of services) await s.close();
+    for (const s of services.splice(0)) await s.close();
     await sim?.close();
-    tmp.cleanup();
   });
 
   it("two service instances on one database syncing the same scope at once: the directory runs once", async () => {
     sim = await startSim({ scenario: "demo", seed: 3, latencyMs: 25 });
-    const dbPath = join(tmp.dir, "jcs.sqlite");
-    const secretKey = newSecretKey();
     // Two independent service instances (own Store, own lease owner id), like two replicas.
-    const a = await bootService({ dbPath, secretKey, clock: sim.clock });
+    const a = await bootService({ db: db(), clock: sim.clock });
     services.push(a);
-    const b = await bootService({ dbPath, secretKey, clock: sim.clock });
+    const b = await bootService({ db: db(), clock: sim.clock });
     services.push(b);
     const { scopes } = await addSimAccount(a, sim);
     const scopeId = scopes[0]!.id;

@@ -1,13 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTickingClock, startSim, type Sim } from "@jumpcloud-sync/jumpcloud-sim";
-import { openStore, type Store } from "@jumpcloud-sync/persistence";
+import type { Store } from "@jumpcloud-sync/persistence";
 import type { InsightsCursor } from "@jumpcloud-sync/domain";
 import { compareWithTruth } from "../../src/demo/truth-check.js";
-import { newSecretKey, tempDir } from "../support/harness.js";
+import { describeOnDatabases } from "../support/harness.js";
 
 const CLI = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
 const LEASE_TTL_MS = 2_000;
@@ -30,8 +29,7 @@ function cli(args: string[], env: Record<string, string>): { child: ChildProcess
   return { child, exit };
 }
 
-describe("a sync process killed mid-sync (SIGKILL) or stopped (SIGTERM), then restarted", () => {
-  const tmp = tempDir();
+describeOnDatabases("a sync process killed mid-sync (SIGKILL) or stopped (SIGTERM), then restarted", (db) => {
   let sim: Sim;
 
   beforeAll(async () => {
@@ -42,15 +40,11 @@ describe("a sync process killed mid-sync (SIGKILL) or stopped (SIGTERM), then re
   });
   afterAll(async () => {
     await sim?.close();
-    tmp.cleanup();
   });
 
   async function setUp(name: string): Promise<{ env: Record<string, string>; store: Store; scopeId: string }> {
-    const secretKey = newSecretKey();
-    const dbPath = join(tmp.dir, `${name}.sqlite`);
     const env = {
-      JCS_DB_PATH: dbPath,
-      JCS_SECRET_KEY: secretKey,
+      ...db().env,
       JCS_LEASE_TTL_MS: String(LEASE_TTL_MS),
       JCS_RATE_LIMIT_PER_MINUTE: "100000",
       JCS_LOG_LEVEL: "warn",
@@ -59,7 +53,7 @@ describe("a sync process killed mid-sync (SIGKILL) or stopped (SIGTERM), then re
     const add = await cli(["accounts", "add", "--name", name, "--api-key-env", "SIM_KEY", "--console-url", sim.consoleBaseUrl, "--insights-url", sim.insightsBaseUrl], env).exit;
     expect(add.code, add.stderr).toBe(0);
     expect(add.stdout).not.toContain(sim.credentials.apiKey);
-    const store = await openStore({ driver: "sqlite", dbName: dbPath, secretKey });
+    const store = await db().open();
     const [scope] = await store.accounts.listScopes();
     return { env, store, scopeId: scope!.id };
   }

@@ -1,25 +1,19 @@
-import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, expect, it } from "vitest";
 import { startSim, type Sim } from "@jumpcloud-sync/jumpcloud-sim";
-import { addSimAccount, bootService, expectMatchesTruth, newSecretKey, ranOk, streamOf, tempDir, type Service } from "../support/harness.js";
+import { addSimAccount, bootService, describeOnDatabases, expectMatchesTruth, ranOk, streamOf, type Service } from "../support/harness.js";
 
-describe("directory sync against the stand-in (SQLite file, whole directory vs ground truth)", () => {
-  let tmp: ReturnType<typeof tempDir>;
+describeOnDatabases("directory sync against the stand-in (whole directory vs ground truth)", (db) => {
   let sim: Sim;
   let service: Service;
 
-  beforeEach(() => {
-    tmp = tempDir();
-  });
   afterEach(async () => {
     await service?.close();
     await sim?.close();
-    tmp.cleanup();
   });
 
   async function boot(scenario: "demo" | "msp" | "no-di" = "demo", env: Record<string, string> = {}): Promise<void> {
     sim = await startSim({ scenario, seed: 7 });
-    service = await bootService({ dbPath: join(tmp.dir, "jcs.sqlite"), secretKey: newSecretKey(), clock: sim.clock, env });
+    service = await bootService({ db: db(), clock: sim.clock, env });
   }
 
   it("the mass-deletion guard refuses a suspicious snapshot (needs attention) until forced", async () => {

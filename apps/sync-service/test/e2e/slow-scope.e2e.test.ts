@@ -1,13 +1,10 @@
-import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, expect, it } from "vitest";
 import { startSim, type Sim } from "@jumpcloud-sync/jumpcloud-sim";
-import { openStore } from "@jumpcloud-sync/persistence";
 import { SchedulerRegistry } from "@nestjs/schedule";
 import { DirectoryScheduler } from "../../src/directory/directory.scheduler.js";
-import { addSimAccount, bootService, expectMatchesTruth, newSecretKey, tempDir, type Service } from "../support/harness.js";
+import { addSimAccount, bootService, describeOnDatabases, expectMatchesTruth, type Service } from "../support/harness.js";
 
-describe("isolation between scopes", () => {
-  const tmp = tempDir();
+describeOnDatabases("isolation between scopes", (db) => {
   let fast: Sim | undefined;
   let slow: Sim | undefined;
   let service: Service | undefined;
@@ -15,7 +12,6 @@ describe("isolation between scopes", () => {
   afterEach(async () => {
     await service?.close();
     await Promise.all([fast?.close(), slow?.close()]);
-    tmp.cleanup();
   });
 
   it("a scope answering in 30 s per request does not stop another scope's sync from finishing", async () => {
@@ -23,11 +19,8 @@ describe("isolation between scopes", () => {
     fast = await startSim({ scenario: "demo", seed: 1 });
     slow = await startSim({ scenario: "demo", seed: 2, clock: fast.clock, latencyMs: 30_000 });
     // The real scheduler (timers registered), ticking only when the test says so.
-    const dbPath = join(tmp.dir, "jcs.sqlite");
-    const secretKey = newSecretKey();
     service = await bootService({
-      dbPath,
-      secretKey,
+      db: db(),
       clock: fast.clock,
       schedule: true,
       env: { JCS_SHUTDOWN_GRACE_MS: "200", JCS_SCHEDULER_TICK_SECONDS: "3600" },
@@ -68,7 +61,7 @@ describe("isolation between scopes", () => {
     await service.close();
     service = undefined;
     expect(Date.now() - closing).toBeLessThan(10_000);
-    const after = await openStore({ driver: "sqlite", dbName: dbPath, secretKey });
+    const after = await db().open();
     try {
       const [run] = (await after.runs.listRuns({ scopeId: slowScope!.id, limit: 5 })).items;
       expect(run).toMatchObject({ state: "failed", error: expect.stringMatching(/^interrupted/u) as string });

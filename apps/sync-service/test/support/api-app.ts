@@ -11,10 +11,7 @@ import { createServiceApp } from "../../src/bootstrap.js";
 import { parseConfig } from "../../src/config/index.js";
 import { createLogger } from "../../src/logging/index.js";
 import { STORE, type SyncStore } from "../../src/store/store.types.js";
-
-export function newSecretKey(): string {
-  return randomBytes(32).toString("base64");
-}
+import { databaseEnv, dropSchema, newSecretKey, type TestDatabase } from "./databases.js";
 
 /** Fast retries; no rate limit of our own against the stand-in. */
 const TEST_ENV: Record<string, string> = {
@@ -44,32 +41,12 @@ export interface ApiApp {
   close(): Promise<void>;
 }
 
-export type TestDatabase = "sqlite" | "postgresql";
-
-/**
- * The databases the API suite runs on: SQLite always; PostgreSQL when JCS_TEST_PG_URL names a
- * server (`source .ci/postgres.sh && start_postgres`). Under CI a missing server fails instead of
- * skipping.
- */
-export function testDatabases(): { name: TestDatabase; skip: boolean }[] {
-  const ci = process.env.CI === "true" || process.env.CI === "1";
-  const pg = process.env.JCS_TEST_PG_URL;
-  if (ci && (pg === undefined || pg === "")) throw new Error("CI: JCS_TEST_PG_URL is not set, but the API suite must also run on PostgreSQL");
-  return [
-    { name: "sqlite", skip: false },
-    { name: "postgresql", skip: pg === undefined || pg === "" },
-  ];
-}
-
 /** The real service (HTTP app, every module, a real database), listening on an ephemeral port. */
 export async function startApiApp(options: { clock?: Clock; env?: Record<string, string>; database?: TestDatabase } = {}): Promise<ApiApp> {
   const dir = mkdtempSync(join(tmpdir(), "jcs-api-"));
   // PostgreSQL: a schema of its own per app, dropped on close.
   const schema = options.database === "postgresql" ? `jcs_api_${randomBytes(6).toString("hex")}` : null;
-  const database =
-    schema === null
-      ? { JCS_DB_DRIVER: "sqlite", JCS_DB_PATH: join(dir, "jcs.sqlite") }
-      : { JCS_DB_DRIVER: "postgresql", JCS_DATABASE_URL: process.env.JCS_TEST_PG_URL ?? "", JCS_DB_SCHEMA: schema };
+  const database = databaseEnv(options.database ?? "sqlite", { dbPath: join(dir, "jcs.sqlite"), schema: schema ?? "" });
   const config = parseConfig({}, { ...TEST_ENV, ...database, JCS_SECRET_KEY: newSecretKey(), ...options.env });
   const app = await createServiceApp({ config, logger: createLogger({ level: config.logLevel }), schedule: false, ...(options.clock === undefined ? {} : { clock: options.clock }) });
   await app.listen(0, "127.0.0.1");
@@ -102,7 +79,7 @@ export async function startApiApp(options: { clock?: Clock; env?: Record<string,
       return { status: res.status, headers: res.headers, text, body: parsed as T };
     },
     async close() {
-      if (schema !== null) await api.store.orm.em.getConnection().execute(`drop schema if exists ${schema} cascade`);
+      if (schema !== null) await dropSchema(api.store, schema);
       await app.close();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -1,11 +1,7 @@
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { INestApplicationContext } from "@nestjs/common";
 import type { Clock, StreamName } from "@jumpcloud-sync/domain";
 import type { GroundTruth, Sim } from "@jumpcloud-sync/jumpcloud-sim";
-import { expect } from "vitest";
+import { afterEach, beforeEach, describe, expect } from "vitest";
 import { AccountsService, type AccountView } from "../../src/accounts/accounts.service.js";
 import { createServiceContext } from "../../src/bootstrap.js";
 import { parseConfig } from "../../src/config/index.js";
@@ -15,19 +11,36 @@ import { createLogger } from "../../src/logging/index.js";
 import { STORE, type SyncStore } from "../../src/store/store.types.js";
 import type { StreamRunResult } from "../../src/sync/stream-runner.service.js";
 import { SyncEvents } from "../../src/sync/sync-events.js";
+import { createTestDb, testDatabases, type TestDatabase, type TestDb } from "./databases.js";
 
-export function tempDir(): { dir: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), "jcs-e2e-"));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-export function newSecretKey(): string {
-  return randomBytes(32).toString("base64");
+/**
+ * One describe per database the end-to-end suite runs on (SQLite always, PostgreSQL when
+ * JCS_TEST_PG_URL is set, required under CI), with a fresh database per test: `db()` is the
+ * current test's, created before it and dropped after it (once its services are closed).
+ */
+export function describeOnDatabases(title: string, body: (db: () => TestDb, database: TestDatabase) => void): void {
+  for (const { name, skip } of testDatabases("directory-sync end-to-end suite")) {
+    describe.skipIf(skip)(`${title} (${name})`, () => {
+      let current: TestDb | undefined;
+      beforeEach(() => {
+        current = createTestDb(name);
+      });
+      // Registered before the file's own hooks: vitest runs after-hooks in reverse ("stack"), so
+      // the file's services close before the database is dropped.
+      afterEach(async () => {
+        await current?.drop();
+        current = undefined;
+      });
+      body(() => {
+        if (current === undefined) throw new Error("the test database exists only inside a test");
+        return current;
+      }, name);
+    });
+  }
 }
 
 /** Fast retries for tests; everything else as in production unless overridden. */
 export const TEST_ENV: Record<string, string> = {
-  JCS_DB_DRIVER: "sqlite",
   JCS_RETRY_BASE_DELAY_MS: "5",
   JCS_RETRY_MAX_DELAY_MS: "40",
   // The stand-in has no rate limit; the client's limiter is per key and process-wide, and seeded sims share keys.
@@ -44,9 +57,9 @@ export interface Service {
   close(): Promise<void>;
 }
 
-/** Boots the real service (every module, real SQLite file) without HTTP or scheduler timers. */
-export async function bootService(options: { dbPath: string; secretKey: string; clock?: Clock; env?: Record<string, string>; schedule?: boolean }): Promise<Service> {
-  const config = parseConfig({}, { ...TEST_ENV, JCS_DB_PATH: options.dbPath, JCS_SECRET_KEY: options.secretKey, ...options.env });
+/** Boots the real service (every module, a real database) without HTTP or scheduler timers. */
+export async function bootService(options: { db: TestDb; clock?: Clock; env?: Record<string, string>; schedule?: boolean }): Promise<Service> {
+  const config = parseConfig({}, { ...TEST_ENV, ...options.db.env, ...options.env });
   const logger = createLogger({ level: config.logLevel });
   const app = await createServiceContext({ config, logger, schedule: options.schedule === true, ...(options.clock === undefined ? {} : { clock: options.clock }) });
   await app.init();
