@@ -4,15 +4,15 @@ start_postgres() {
   local bindir
   bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
   if [ -z "$bindir" ] || [ ! -x "$bindir/initdb" ]; then
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+    apt-get update -qq || return 1
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null || return 1
     bindir=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
   fi
-  PG_DIR=$(mktemp -d /tmp/jcs-pg.XXXXXX)
-  chown postgres "$PG_DIR"
+  PG_DIR=$(mktemp -d /tmp/jcs-pg.XXXXXX) || return 1
+  chown postgres "$PG_DIR" || return 1
   export PGPORT=${PGPORT:-55432}
-  su postgres -c "$bindir/initdb -D $PG_DIR/data -A trust -U postgres" >/dev/null
-  su postgres -c "$bindir/pg_ctl -D $PG_DIR/data -o '-k $PG_DIR -h 127.0.0.1 -p $PGPORT -c fsync=off -c max_connections=200' -l $PG_DIR/log -w start" >/dev/null
+  su postgres -c "$bindir/initdb -D $PG_DIR/data -A trust -U postgres" >/dev/null || return 1
+  su postgres -c "$bindir/pg_ctl -D $PG_DIR/data -o '-k $PG_DIR -h 127.0.0.1 -p $PGPORT -c fsync=off -c max_connections=200' -l $PG_DIR/log -w start" >/dev/null || { cat "$PG_DIR/log" >&2; return 1; }
   PG_BINDIR=$bindir
   export JCS_TEST_PG_URL="postgresql://postgres@127.0.0.1:$PGPORT/postgres"
   echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$PGPORT"
