@@ -79,8 +79,10 @@ export class UsageEventsJob {
           const fold = foldUsage(usage, events, index);
           for (const change of fold.changes) usage.set(usageKey(change), change);
           cursor = cursorAfterPage(cursor, window, { searchAfter: page.searchAfter, earliestEventAt: fold.earliestEventAt });
-          await this.store.directory.applyUsageChanges(scopeId, fold.changes, cursor);
+          const written = await this.store.directory.applyUsageChanges(scopeId, fold.changes, cursor);
           ctx.counters.usageChanged += fold.changes.length;
+          ctx.counters.created += written.inserted;
+          ctx.counters.updated += written.updated;
         }
         ctx.progress("events", ctx.counters.events);
         // A page is the checkpoint: stopping here resumes from its search_after.
