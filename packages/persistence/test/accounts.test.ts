@@ -46,6 +46,7 @@ describe("secret key configuration", () => {
 
 describe.each(backends("accounts"))("accounts, secrets, audit and tokens on $name", (backend) => {
   if (backend.unavailable !== null) {
+    // Only locally without a PostgreSQL server: under CI=true `unavailable` is null and setup() fails instead.
     it.skip(`skipped: ${backend.unavailable}`, () => undefined);
     return;
   }

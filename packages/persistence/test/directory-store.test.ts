@@ -17,6 +17,7 @@ function plain(state: DirectoryState): unknown {
 
 describe.each(backends("directory_store"))("directory store on $name", (backend) => {
   if (backend.unavailable !== null) {
+    // Only locally without a PostgreSQL server: under CI=true `unavailable` is null and setup() fails instead.
     it.skip(`skipped: ${backend.unavailable}`, () => undefined);
     return;
   }

@@ -9,6 +9,7 @@ import { backends } from "./support/backends.js";
 
 describe.each(backends("migrations"))("migrations on $name", (backend) => {
   if (backend.unavailable !== null) {
+    // Only locally without a PostgreSQL server: under CI=true `unavailable` is null and setup() fails instead.
     it.skip(`skipped: ${backend.unavailable}`, () => undefined);
     return;
   }

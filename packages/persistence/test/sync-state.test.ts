@@ -8,6 +8,7 @@ const at = (ms: number): Date => new Date(T0.getTime() + ms);
 
 describe.each(backends("sync_state"))("sync bookkeeping on $name", (backend) => {
   if (backend.unavailable !== null) {
+    // Only locally without a PostgreSQL server: under CI=true `unavailable` is null and setup() fails instead.
     it.skip(`skipped: ${backend.unavailable}`, () => undefined);
     return;
   }
