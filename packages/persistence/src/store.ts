@@ -48,49 +48,72 @@ export interface Store {
  * connection), connects, and applies pending migrations.
  */
 export async function openStore(config: StoreConfig): Promise<Store> {
-  const box = new SecretBox(config.secretKey, config.previousSecretKeys);
-  if (config.driver === "postgresql" && config.schema !== undefined) await ensureSchema(config);
-  if (config.driver === "sqlite" && config.dbName !== undefined && config.dbName !== ":memory:") mkdirSync(dirname(config.dbName), { recursive: true });
+  // Constructed for its validation: a bad key fails before anything connects.
+  new SecretBox(config.secretKey, config.previousSecretKeys);
+  await prepareDatabase(config);
   const orm = await MikroORM.init(mikroOrmConfig(config));
   try {
-    const db = new Db(orm, config.driver);
-    if (config.driver === "sqlite" && config.dbName !== ":memory:") {
-      // WAL lets readers (the HTTP API) run while a sync writes; NORMAL is durable at checkpoints.
-      await db.session(async (s) => {
-        await s.all("pragma journal_mode = wal");
-        await s.run("pragma synchronous = normal");
-      });
-    }
-    await orm.migrator.up();
-    const accounts = new AccountRepository(db, box);
-    return {
-      orm,
-      directory: new DirectoryStoreRepository(db),
-      query: new DirectoryQueryRepository(db),
-      cursors: new CursorRepository(db),
-      leases: new LeaseRepository(db),
-      runs: new SyncRunRepository(db),
-      accounts,
-      audit: new AuditRepository(db),
-      tokens: new ApiTokenRepository(db),
-      migrate: async () => {
-        await orm.migrator.up();
-      },
-      health: async () => {
-        try {
-          await db.session((s) => s.all("select 1 as ok"));
-          return true;
-        } catch {
-          return false;
-        }
-      },
-      close: () => orm.close(true),
-      rotateSecretKey: () => accounts.rotateSecretKey(),
-    };
+    return await storeOnOrm(orm, config, { ownsOrm: true });
   } catch (error) {
     await orm.close(true);
     throw error;
   }
+}
+
+/**
+ * What must exist before an ORM built from {@link mikroOrmConfig} connects: the PostgreSQL schema,
+ * the SQLite file's folder. Call it before `MikroORM.init` (or `MikroOrmModule.forRootAsync`)
+ * when the ORM is initialised elsewhere.
+ */
+export async function prepareDatabase(config: StoreConfig): Promise<void> {
+  new SecretBox(config.secretKey, config.previousSecretKeys);
+  if (config.driver === "postgresql" && config.schema !== undefined) await ensureSchema(config);
+  if (config.driver === "sqlite" && config.dbName !== undefined && config.dbName !== ":memory:") mkdirSync(dirname(config.dbName), { recursive: true });
+}
+
+/**
+ * The store over an ORM initialised elsewhere from `mikroOrmConfig(config)` (e.g. by
+ * `@mikro-orm/nestjs`), after {@link prepareDatabase}; applies pending migrations. With
+ * `ownsOrm: false`, `close()` leaves the ORM to its owner.
+ */
+export async function storeOnOrm(orm: MikroORM, config: StoreConfig, options: { ownsOrm: boolean }): Promise<Store> {
+  const box = new SecretBox(config.secretKey, config.previousSecretKeys);
+  const db = new Db(orm, config.driver);
+  if (config.driver === "sqlite" && config.dbName !== ":memory:") {
+    // WAL lets readers (the HTTP API) run while a sync writes; NORMAL is durable at checkpoints.
+    await db.session(async (s) => {
+      await s.all("pragma journal_mode = wal");
+      await s.run("pragma synchronous = normal");
+    });
+  }
+  await orm.migrator.up();
+  const accounts = new AccountRepository(db, box);
+  return {
+    orm,
+    directory: new DirectoryStoreRepository(db),
+    query: new DirectoryQueryRepository(db),
+    cursors: new CursorRepository(db),
+    leases: new LeaseRepository(db),
+    runs: new SyncRunRepository(db),
+    accounts,
+    audit: new AuditRepository(db),
+    tokens: new ApiTokenRepository(db),
+    migrate: async () => {
+      await orm.migrator.up();
+    },
+    health: async () => {
+      try {
+        await db.session((s) => s.all("select 1 as ok"));
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: async () => {
+      if (options.ownsOrm) await orm.close(true);
+    },
+    rotateSecretKey: () => accounts.rotateSecretKey(),
+  };
 }
 
 /** The schema must exist before the pool's `search_path` can point at it. */

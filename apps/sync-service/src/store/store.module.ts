@@ -1,54 +1,50 @@
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import { type DynamicModule, Global, Inject, Injectable, Module, type OnApplicationShutdown } from "@nestjs/common";
+import { type DynamicModule, Global, Module } from "@nestjs/common";
 import { MikroORM } from "@mikro-orm/core";
-import { openStore, type Store } from "@jumpcloud-sync/persistence";
+import { MikroOrmModule } from "@mikro-orm/nestjs";
+import { mikroOrmConfig, prepareDatabase, storeOnOrm, type StoreConfig } from "@jumpcloud-sync/persistence";
 import type { AppConfig } from "../config/index.js";
-import { STORE, type SyncStore } from "./store.types.js";
+import { STORE } from "./store.types.js";
 
-/** Opens the persistence Store (migrations included) from the validated config. */
-export async function openConfiguredStore(config: AppConfig): Promise<Store> {
+/** The persistence configuration from the validated service config. */
+export function storeConfigOf(config: AppConfig): StoreConfig {
   const db = config.database;
   if (db.driver === "sqlite") {
-    if (db.dbPath !== ":memory:") mkdirSync(dirname(db.dbPath), { recursive: true });
-    return openStore({ driver: "sqlite", dbName: db.dbPath, secretKey: config.secretKey, previousSecretKeys: config.previousSecretKeys });
+    return { driver: "sqlite", dbName: db.dbPath, secretKey: config.secretKey, previousSecretKeys: config.previousSecretKeys };
   }
-  return openStore({
+  return {
     driver: "postgresql",
     url: db.url ?? "",
     ...(db.schema === null ? {} : { schema: db.schema }),
     secretKey: config.secretKey,
     previousSecretKeys: config.previousSecretKeys,
-  });
-}
-
-@Injectable()
-class StoreCloser implements OnApplicationShutdown {
-  constructor(@Inject(STORE) private readonly store: SyncStore) {}
-
-  /** Runs after every beforeApplicationShutdown hook: the jobs have stopped and released their leases. */
-  async onApplicationShutdown(): Promise<void> {
-    await this.store.close();
-  }
+  };
 }
 
 /**
- * The persistence Store as {@link STORE}, and its ORM as `MikroORM` (what `@mikro-orm/nestjs`
- * consumers inject). `openStore` owns the ORM instance, so `MikroOrmModule.forRoot` (which would
- * init a second one) is not used.
+ * MikroORM through `@mikro-orm/nestjs` (it owns the ORM: initialises it, injects `MikroORM` and
+ * `EntityManager`, closes it on shutdown, after every beforeApplicationShutdown hook — the jobs
+ * have stopped and released their leases by then), and the persistence Store over that ORM as
+ * {@link STORE}, migrations applied before anything uses it. Jobs run in their own EntityManager
+ * context (`withOrmContext`); the HTTP request-context middleware is off because every repository
+ * call forks its own EntityManager.
  */
 @Global()
 @Module({})
 export class StoreModule {
   static forRoot(config: AppConfig): DynamicModule {
+    const storeConfig = storeConfigOf(config);
     return {
       module: StoreModule,
-      providers: [
-        { provide: STORE, useFactory: () => openConfiguredStore(config) },
-        { provide: MikroORM, useFactory: (store: SyncStore) => store.orm, inject: [STORE] },
-        StoreCloser,
+      imports: [
+        MikroOrmModule.forRootAsync({
+          useFactory: async () => {
+            await prepareDatabase(storeConfig);
+            return { ...mikroOrmConfig(storeConfig), registerRequestContext: false };
+          },
+        }),
       ],
-      exports: [STORE, MikroORM],
+      providers: [{ provide: STORE, useFactory: (orm: MikroORM) => storeOnOrm(orm, storeConfig, { ownsOrm: false }), inject: [MikroORM] }],
+      exports: [STORE],
     };
   }
 }
