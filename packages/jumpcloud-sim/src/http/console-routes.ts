@@ -45,7 +45,12 @@ function v1List<T>(ctx: Ctx, source: T[], toRecord: (item: T) => Rec, cacheKey: 
     rows = source.slice(params.skip, params.skip + params.limit).map(toRecord);
   } else {
     const filter = params.filter;
-    const all = cacheOf(ctx).get(`${cacheKey}|${ctx.query.toString()}|${String(ctx.headers["x-eventually-consistent"])}`, ctx.world.version, () => {
+    // Keyed by what decides the whole ordered list, not by the page window or the projection: a
+    // key per `skip` built and kept every record once per page (a 50,000-user listing ran out of heap).
+    const query = new URLSearchParams(ctx.query);
+    for (const name of ["skip", "limit", "fields"]) query.delete(name);
+    query.sort();
+    const all = cacheOf(ctx).get(`${cacheKey}|${query.toString()}|${String(ctx.headers["x-eventually-consistent"])}`, ctx.world.version, () => {
       const recs = source.map(toRecord);
       return applySort(filter === null ? recs : recs.filter(filter), params.sort, "_id");
     });
