@@ -1,5 +1,5 @@
 import { Inject, Injectable } from "@nestjs/common";
-import type { JumpCloudClient, GraphObjectWithPaths, SystemUser } from "@jumpcloud-sync/jumpcloud-client";
+import type { JumpCloudClient, GraphConnection, SystemUser } from "@jumpcloud-sync/jumpcloud-client";
 import { changeCount, reconcileDirectory, type Clock, type DirectorySnapshot, type SsoApplication, type UserGroup } from "@jumpcloud-sync/domain";
 import { APP_CONFIG, type AppConfig } from "../config/index.js";
 import { STORE, type SyncStore } from "../store/store.types.js";
@@ -7,13 +7,14 @@ import { CLOCK } from "../sync/clock.js";
 import { mapLimit } from "../sync/limiter.js";
 import { checkpoint, type StreamJobContext, type StreamOutcome } from "../sync/stream-job.js";
 import { isNotFound } from "./failure.js";
-import { toAssignments, toDirectoryUser, toSsoApplication, toUserGroup, USER_FIELDS } from "./snapshot-mapper.js";
+import { assignmentsOf, toDirectoryUser, toSsoApplication, toUserGroup, USER_FIELDS } from "./snapshot-mapper.js";
 import { DirectoryCursors } from "./directory-cursors.js";
 
 /**
  * One complete directory snapshot of a scope, read with the fewest requests the API allows (v1 pages
  * of 100 sorted by _id with only the needed fields; members per group rather than groups per user;
- * the users traversal per SSO app, which carries direct and via-group paths in one listing), then
+ * per SSO app only its direct edges to users and groups, whose members are already known — not the
+ * users traversal, which lists every assigned user again and costs one page per 100 of them), then
  * reconciled with the store and applied atomically — or refused by the mass-deletion guard.
  */
 @Injectable()
@@ -67,6 +68,7 @@ export class DirectorySnapshotJob {
 
     const userIds = new Set(apiUsers.map((u) => u.id));
     const groupsOfUser = new Map<string, string[]>();
+    const membersOfGroup = new Map<string, string[]>();
     let membersDone = 0;
     ctx.progress("group members", 0, groups.length);
     await mapLimit(groups, fanOut, async (group) => {
@@ -74,6 +76,9 @@ export class DirectorySnapshotJob {
       try {
         for await (const edge of client.listUserGroupMembers(group.id)) {
           if (edge.to.type !== "user" || !userIds.has(edge.to.id)) continue;
+          const members = membersOfGroup.get(group.id) ?? [];
+          members.push(edge.to.id);
+          membersOfGroup.set(group.id, members);
           const list = groupsOfUser.get(edge.to.id) ?? [];
           list.push(group.id);
           groupsOfUser.set(edge.to.id, list);
@@ -94,14 +99,14 @@ export class DirectorySnapshotJob {
     ctx.progress("assignments", 0, applications.length);
     const perApp = await mapLimit(applications, fanOut, async (app) => {
       checkpoint(ctx.signal);
-      const nodes: GraphObjectWithPaths[] = [];
+      const edges: GraphConnection[] = [];
       try {
-        for await (const node of client.listApplicationUsers(app.id)) nodes.push(node);
+        for await (const edge of client.listApplicationAssociations(app.id, ["user", "user_group"])) edges.push(edge);
       } catch (error) {
         if (!isNotFound(error)) throw error;
       }
       ctx.progress("assignments", ++appsDone, applications.length);
-      return toAssignments(app.id, nodes, userIds);
+      return assignmentsOf(app.id, edges, membersOfGroup, userIds);
     });
 
     return {

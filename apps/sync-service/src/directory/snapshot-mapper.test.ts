@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { GraphObjectWithPaths, SystemUser } from "@jumpcloud-sync/jumpcloud-client";
-import { toAssignments, toDirectoryUser, userStatusOf } from "./snapshot-mapper.js";
+import type { GraphConnection, SystemUser } from "@jumpcloud-sync/jumpcloud-client";
+import { assignmentsOf, toDirectoryUser, userStatusOf } from "./snapshot-mapper.js";
 
 const edge = (id: string, type: string) => ({ to: { id, type } });
 
@@ -20,14 +20,13 @@ describe("snapshot mapping", () => {
     expect(mapped.hr).toMatchObject({ department: null, managerId: "u2" });
   });
 
-  it("tells direct assignments from via-group ones by the traversal's paths", () => {
-    const nodes: GraphObjectWithPaths[] = [
-      { id: "u1", type: "user", paths: [[edge("u1", "user")]] },
-      { id: "u2", type: "user", paths: [[edge("g1", "user_group"), edge("u2", "user")], [edge("g2", "user_group"), edge("u2", "user")]] },
-      { id: "u3", type: "user", paths: [[edge("u3", "user")], [edge("g1", "user_group"), edge("u3", "user")]] },
-      { id: "u9", type: "user", paths: [[edge("u9", "user")]] }, // not in the user listing
-    ];
-    expect(toAssignments("a1", nodes, new Set(["u1", "u2", "u3"]))).toEqual([
+  it("assignments from an app's direct edges: users directly, bound groups through their members", () => {
+    const edges: GraphConnection[] = [edge("u1", "user"), edge("u3", "user"), edge("g1", "user_group"), edge("g2", "user_group"), edge("u9", "user"), edge("g9", "user_group")];
+    const members = new Map([
+      ["g1", ["u2", "u3"]],
+      ["g2", ["u2", "u8"]], // u8 is not in the user listing
+    ]);
+    expect(assignmentsOf("a1", edges, members, new Set(["u1", "u2", "u3"]))).toEqual([
       { applicationId: "a1", userId: "u1", direct: true, groupIds: [] },
       { applicationId: "a1", userId: "u2", direct: false, groupIds: ["g1", "g2"] },
       { applicationId: "a1", userId: "u3", direct: true, groupIds: ["g1"] },

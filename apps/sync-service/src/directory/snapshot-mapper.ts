@@ -1,4 +1,4 @@
-import type { Application, GraphObjectWithPaths, SystemUser, UserGroup as ApiUserGroup } from "@jumpcloud-sync/jumpcloud-client";
+import type { Application, GraphConnection, SystemUser, UserGroup as ApiUserGroup } from "@jumpcloud-sync/jumpcloud-client";
 import type { AppAssignment, DirectoryUser, SsoApplication, UserGroup, UserStatus } from "@jumpcloud-sync/domain";
 
 /** The v1 user fields the directory needs (v1 `fields`, so pages stay small). */
@@ -86,25 +86,30 @@ export function toSsoApplication(app: Application): SsoApplication {
 }
 
 /**
- * Assignments of one application from the users traversal. Each of a user's `paths` is a chain from
- * the app to the user: one hop is a direct binding; a chain through a `user_group` is an assignment
- * via that group (the group bound to the app is the chain's first hop).
+ * Assignments of one application from its direct associations (`targets=user,user_group`): a user
+ * edge is a direct binding; a bound group assigns each of its members (known from the members
+ * step), as an assignment via that group. JumpCloud user groups do not nest, so members are users.
+ * Users or groups the listings did not return (created in between) are skipped: the next snapshot
+ * sees them.
  */
-export function toAssignments(applicationId: string, users: readonly GraphObjectWithPaths[], knownUserIds: ReadonlySet<string>): AppAssignment[] {
+export function assignmentsOf(
+  applicationId: string,
+  edges: readonly GraphConnection[],
+  membersOfGroup: ReadonlyMap<string, readonly string[]>,
+  knownUserIds: ReadonlySet<string>,
+): AppAssignment[] {
   const byUser = new Map<string, { direct: boolean; groupIds: Set<string> }>();
-  for (const node of users) {
-    if (node.type !== "user") continue;
-    // A traversal can name a user the listing did not return (created in between): skipped, the
-    // next snapshot sees both.
-    if (!knownUserIds.has(node.id)) continue;
-    const entry = byUser.get(node.id) ?? { direct: false, groupIds: new Set<string>() };
-    const paths = node.paths.length === 0 ? [[]] : node.paths;
-    for (const path of paths) {
-      const firstGroup = path.find((hop) => hop.to.type === "user_group");
-      if (firstGroup === undefined) entry.direct = true;
-      else entry.groupIds.add(firstGroup.to.id);
+  const entry = (userId: string): { direct: boolean; groupIds: Set<string> } => {
+    let e = byUser.get(userId);
+    if (e === undefined) byUser.set(userId, (e = { direct: false, groupIds: new Set<string>() }));
+    return e;
+  };
+  for (const edge of edges) {
+    if (edge.to.type === "user") {
+      if (knownUserIds.has(edge.to.id)) entry(edge.to.id).direct = true;
+    } else if (edge.to.type === "user_group") {
+      for (const userId of membersOfGroup.get(edge.to.id) ?? []) if (knownUserIds.has(userId)) entry(userId).groupIds.add(edge.to.id);
     }
-    byUser.set(node.id, entry);
   }
   return [...byUser.entries()]
     .map(([userId, e]) => ({ applicationId, userId, direct: e.direct, groupIds: [...e.groupIds].sort() }))
