@@ -1,0 +1,237 @@
+// Directory-sync benchmark: a full and then a no-op incremental sync (directory snapshot + usage)
+// of the stand-in's "large" org (50,000 users, 90 days of events) with realistic latency, on SQLite
+// and on PostgreSQL. Each sync is the real CLI (`jumpcloud-sync sync --once`) in a child process, so
+// its peak RSS is the sync's alone; the stand-in runs here.
+//
+//   pnpm bench                                  (root; builds first)
+//   pnpm --filter @jumpcloud-sync/sync-service bench -- [--users 10000] [--seed 1] [--backend sqlite|postgresql|both]
+//
+// PostgreSQL: JCS_BENCH_PG_URL, else JCS_TEST_PG_URL (a schema of its own, dropped afterwards);
+// without either the PostgreSQL rows are skipped with a line saying so.
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { SyncCounters, SyncRun, UsageRecord } from "@jumpcloud-sync/domain";
+import { createTickingClock, startSim, type Sim } from "@jumpcloud-sync/jumpcloud-sim";
+import { openStore, type Store, type StoreConfig } from "@jumpcloud-sync/persistence";
+import { intOption, parse } from "../cli/args.js";
+import { compareWithTruth } from "../demo/truth-check.js";
+
+const CLI = fileURLToPath(new URL("../cli.js", import.meta.url));
+const PRELOAD = pathToFileURL(fileURLToPath(new URL("./max-rss.preload.js", import.meta.url))).href;
+
+type Backend = "sqlite" | "postgresql";
+
+interface Row {
+  backend: Backend;
+  run: "full" | "no-op incremental";
+  wallMs: number;
+  /** Requests the sync counted (its run counters), and what the stand-in served meanwhile. */
+  requests: number;
+  served: number;
+  minimum: number | null;
+  rowsWritten: number;
+  rowsDetail: string;
+  peakRssKiB: number;
+  correct: string;
+  /** Routes the full sync called more often than the stand-in's minimum plan. */
+  overMinimum: string[];
+}
+
+interface Exit {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runCli(args: string[], env: Record<string, string>, rssFile?: string): Promise<Exit> {
+  const child = spawn(process.execPath, ["--import", PRELOAD, CLI, ...args], {
+    env: { PATH: process.env.PATH ?? "", ...env, ...(rssFile === undefined ? {} : { JCS_BENCH_RSS_FILE: rssFile }) },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("exit", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function sum(runs: readonly SyncRun[], pick: (c: SyncCounters) => number): number {
+  return runs.reduce((n, r) => n + pick(r.counters), 0);
+}
+
+/**
+ * The synced directory and usage against the stand-in's truth, now. The stand-in's clock follows
+ * wall time, so while the benchmark runs the oldest events pass the 90-day Directory Insights
+ * retention: the truth then drops a last-use the sync read minutes ago, which the service keeps by
+ * design (usage is history). Such rows are counted apart, and only when their event is older than
+ * the retention cutoff now; anything else is a difference.
+ */
+async function checkTruth(store: Store, scopeId: string, sim: Sim): Promise<string> {
+  const truth = sim.truth();
+  const state = await store.directory.loadDirectory(scopeId);
+  const usage = await store.directory.loadUsage(scopeId);
+  const cutoff = Date.parse(truth.asOf) - truth.directoryInsights.retentionDays * 86_400_000;
+  const stored = new Map<string, UsageRecord>();
+  for (const r of usage.values()) stored.set(r.applicationId === null ? r.userId : `${r.userId}/${r.applicationId}`, r);
+  const all = compareWithTruth(state, usage, truth);
+  const agedOut = all.filter((d) => (d.area === "portal-usage" || d.area === "sso-usage") && d.field === "(record)" && d.expected === "absent" && Date.parse(stored.get(d.id)?.lastUsedAt ?? "") < cutoff);
+  const diffs = all.filter((d) => !agedOut.includes(d));
+  const live = <T extends { removedAt: string | null }>(m: ReadonlyMap<string, T>): number => [...m.values()].filter((r) => r.removedAt === null).length;
+  const counts = {
+    users: [live(state.users), truth.users.length],
+    apps: [live(state.applications), truth.applications.length],
+    assignments: [live(state.assignments), truth.applications.reduce((n, a) => n + a.assignedUserIds.length, 0)],
+    usage: [usage.size - agedOut.length, truth.portalUsage.length + truth.ssoUsage.length],
+  } as const;
+  const countsOk = Object.values(counts).every(([got, want]) => got === want);
+  const aged = agedOut.length === 0 ? "" : ` + ${agedOut.length} kept whose event has since passed the 90-day retention`;
+  if (countsOk && diffs.length === 0) return `exact (${fmtInt(counts.users[0])} users, ${counts.apps[0]} apps, ${fmtInt(counts.assignments[0])} assignments, ${fmtInt(counts.usage[0])} usage rows${aged})`;
+  const off = Object.entries(counts)
+    .filter(([, [got, want]]) => got !== want)
+    .map(([k, [got, want]]) => `${k} ${got}/${want}`);
+  return `WRONG: ${[...off, `${diffs.length} field differences, e.g. ${JSON.stringify(diffs.slice(0, 2))}`].join(", ")}`;
+}
+
+async function benchBackend(backend: Backend, sim: Sim, pgUrl: string | null): Promise<Row[]> {
+  const dir = mkdtempSync(join(tmpdir(), "jcs-bench-"));
+  const secretKey = randomBytes(32).toString("base64");
+  const schema = `jcs_bench_${randomBytes(6).toString("hex")}`;
+  const storeConfig: StoreConfig =
+    backend === "sqlite" ? { driver: "sqlite", dbName: join(dir, "bench.sqlite"), secretKey } : { driver: "postgresql", url: pgUrl ?? "", schema, secretKey };
+  const env: Record<string, string> = {
+    ...(backend === "sqlite" ? { JCS_DB_DRIVER: "sqlite", JCS_DB_PATH: join(dir, "bench.sqlite") } : { JCS_DB_DRIVER: "postgresql", JCS_DATABASE_URL: pgUrl ?? "", JCS_DB_SCHEMA: schema }),
+    JCS_SECRET_KEY: secretKey,
+    JCS_LOG_LEVEL: "warn",
+    // The stand-in has no rate limit; the service's own limiter (200/min by default, JumpCloud's
+    // budget) would make the wall time a measure of the limiter. JCS_RATE_LIMIT_PER_MINUTE overrides.
+    JCS_RATE_LIMIT_PER_MINUTE: process.env.JCS_RATE_LIMIT_PER_MINUTE ?? "100000",
+    JCS_BENCH_SIM_KEY: sim.credentials.apiKey,
+  };
+  const rows: Row[] = [];
+  let store: Store | null = null;
+  try {
+    const add = await runCli(["accounts", "add", "--name", "bench", "--api-key-env", "JCS_BENCH_SIM_KEY", "--console-url", sim.consoleBaseUrl, "--insights-url", sim.insightsBaseUrl], env);
+    if (add.code !== 0) throw new Error(`accounts add failed (${add.code}): ${add.stderr}${add.stdout}`);
+    store = await openStore(storeConfig);
+    const [scope] = await store.accounts.listScopes();
+    if (scope === undefined) throw new Error("the account has no scope");
+
+    for (const run of ["full", "no-op incremental"] as const) {
+      const before = new Set((await store.runs.listRuns({ scopeId: scope.id, limit: 100 })).items.map((r) => r.id));
+      const rssFile = join(dir, `rss-${run.replace(/\W+/gu, "-")}`);
+      sim.resetStats();
+      process.stderr.write(`${backend}: ${run} sync…\n`);
+      const started = performance.now();
+      const exit = await runCli(["sync", "--once"], env, rssFile);
+      const wallMs = performance.now() - started;
+      const stats = sim.stats();
+      const served = stats.total;
+      const minimum = sim.truth().minimumRequests;
+      const overMinimum =
+        run === "full"
+          ? Object.entries(stats.byRoute)
+              .map(([route, r]) => [route, r.total, minimum.byRoute[route] ?? 0] as const)
+              .filter(([, got, want]) => got > want)
+              .map(([route, got, want]) => `${route}: ${got} vs ${want}`)
+          : [];
+      if (exit.code !== 0) throw new Error(`${backend} ${run}: sync --once exited ${exit.code}: ${exit.stderr}${exit.stdout}`);
+      const runs = (await store.runs.listRuns({ scopeId: scope.id, limit: 100 })).items.filter((r) => !before.has(r.id));
+      // Rows the store reports written (inserted + updated + removed), per stream, from the runs' counters.
+      const written = (c: SyncCounters): number => c.created + c.updated + c.removed;
+      const directory = sum(
+        runs.filter((r) => r.stream === "directory"),
+        written,
+      );
+      const usage = sum(
+        runs.filter((r) => r.stream === "usage"),
+        written,
+      );
+      rows.push({
+        backend,
+        run,
+        wallMs,
+        requests: sum(runs, (c) => c.requests),
+        served,
+        minimum: run === "full" ? minimum.total : null,
+        rowsWritten: directory + usage,
+        rowsDetail: `${fmtInt(directory)} directory + ${fmtInt(usage)} usage`,
+        peakRssKiB: Number(readFileSync(rssFile, "utf8")),
+        correct: await checkTruth(store, scope.id, sim),
+        overMinimum,
+      });
+    }
+  } finally {
+    if (store !== null) {
+      if (backend === "postgresql") await store.orm.em.getConnection().execute(`drop schema if exists "${schema}" cascade`);
+      await store.close();
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+const fmtMiB = (kib: number): string => `${(kib / 1024).toFixed(0)} MiB`;
+const fmtInt = (n: number): string => n.toLocaleString("en-US");
+
+async function main(): Promise<number> {
+  // `pnpm bench -- --users 10000` passes the "--" through.
+  const argv = process.argv.slice(2);
+  const args = parse(argv[0] === "--" ? argv.slice(1) : argv, { users: { type: "string" }, seed: { type: "string" }, backend: { type: "string" } });
+  if (args.positionals.length > 0) throw new Error(`unexpected argument(s): ${args.positionals.join(" ")} (options: --users <n> --seed <n> --backend sqlite|postgresql|both)`);
+  const users = intOption(args.str("users"), "--users");
+  const seed = intOption(args.str("seed"), "--seed") ?? 1;
+  const which = args.str("backend") ?? "both";
+  if (!["sqlite", "postgresql", "both"].includes(which)) throw new Error("--backend is sqlite, postgresql or both");
+  const pgUrl = [process.env.JCS_BENCH_PG_URL, process.env.JCS_TEST_PG_URL].find((u) => u !== undefined && u !== "") ?? null;
+  const latencyMs = { min: 20, max: 60 };
+
+  const load = loadavg();
+  process.stderr.write(`starting the stand-in (scenario large${users === undefined ? "" : `, ${users} users`}, seed ${seed})…\n`);
+  const sim = await startSim({ scenario: "large", seed, latencyMs, lateEventMaxMs: 0, clock: createTickingClock(), ...(users === undefined ? {} : { users }) });
+  const rows: Row[] = [];
+  const notes: string[] = [];
+  try {
+    const truth = sim.truth();
+    const events = sim.world.allEvents(truth.orgId).length;
+    const backends: Backend[] = which === "both" ? ["sqlite", "postgresql"] : [which as Backend];
+    for (const backend of backends) {
+      if (backend === "postgresql" && pgUrl === null) {
+        notes.push("PostgreSQL skipped: set JCS_BENCH_PG_URL or JCS_TEST_PG_URL (e.g. `source .ci/postgres.sh && start_postgres`).");
+        continue;
+      }
+      rows.push(...(await benchBackend(backend, sim, pgUrl)));
+    }
+    const out = process.stdout;
+    out.write(`\nDirectory sync benchmark: stand-in "large", ${fmtInt(truth.users.length)} users, ${truth.groups.length} groups, ${truth.applications.length} SSO apps, ${fmtInt(events)} events over 90 days, latency ${latencyMs.min}–${latencyMs.max} ms per request\n`);
+    out.write(`machine: ${cpus().length} vCPU (${cpus()[0]?.model ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}; load average at start ${load.map((l) => l.toFixed(2)).join(" ")}, at end ${loadavg().map((l) => l.toFixed(2)).join(" ")}\n\n`);
+    out.write("| backend | run | wall time | requests (sync / served by stand-in / minimum) | rows written | peak RSS (sync process) | result vs truth |\n");
+    out.write("|---|---|---:|---|---:|---:|---|\n");
+    for (const r of rows) {
+      out.write(
+        `| ${r.backend === "sqlite" ? "SQLite" : "PostgreSQL"} | ${r.run} | ${(r.wallMs / 1000).toFixed(1)} s | ${fmtInt(r.requests)} / ${fmtInt(r.served)} / ${r.minimum === null ? "–" : fmtInt(r.minimum)} | ${fmtInt(r.rowsWritten)} (${r.rowsDetail}) | ${fmtMiB(r.peakRssKiB)} | ${r.correct} |\n`,
+      );
+    }
+    out.write(`\nwall time: the \`sync --once\` process from spawn to exit (boot, both streams, shutdown). Minimum: the stand-in's minimum for a full sync (truth().minimumRequests.total).\n`);
+    out.write(`The stand-in ran in the benchmark's own process (peak RSS ${fmtMiB(process.resourceUsage().maxRSS)}).\n`);
+    for (const r of rows.filter((x) => x.overMinimum.length > 0)) out.write(`${r.backend} ${r.run}, routes above the minimum: ${r.overMinimum.join("; ")}\n`);
+    for (const n of notes) out.write(`${n}\n`);
+  } finally {
+    await sim.close();
+  }
+  return rows.every((r) => r.correct.startsWith("exact")) ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
