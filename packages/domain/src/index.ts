@@ -4,13 +4,18 @@ export * from "./model/directory.js";
 export * from "./model/usage.js";
 export * from "./model/sync.js";
 export * from "./model/read-models.js";
+export * from "./model/mdm.js";
+export * from "./model/mdm-read-models.js";
 // Ports (implemented by persistence, called by the service)
 export type * from "./ports/directory-store.port.js";
 export type * from "./ports/sync-state.port.js";
 export type * from "./ports/account.port.js";
 export type * from "./ports/directory-query.port.js";
+export type * from "./ports/mdm-store.port.js";
+export type * from "./ports/mdm-query.port.js";
 // Rules
 export * from "./username.js";
 export * from "./rules/reconcile.js";
 export * from "./rules/usage.js";
 export * from "./rules/backoff.js";
+export * from "./rules/mdm.js";

@@ -7,11 +7,10 @@ import {
   type DirectoryState,
   type DirectoryUser,
   type EntityChanges,
-  type Removal,
   type SsoApplication,
-  type Tracked,
   type UserGroup,
 } from "../model/directory.js";
+import { applyEntityChanges, countLive, diffEntities, sameArray } from "./entity-changes.js";
 
 export interface MassDeletionGuard {
   /**
@@ -51,10 +50,10 @@ export type ReconcileResult =
 export function reconcileDirectory(previous: DirectoryState, observed: DirectorySnapshot, options: ReconcileOptions): ReconcileResult {
   const at = options.now.toISOString();
   const changes: DirectoryChangeSet = {
-    users: diff(previous.users, observed.users, (u) => u.id, sameUser, at),
-    groups: diff(previous.groups, observed.groups, (g) => g.id, sameGroup, at),
-    applications: diff(previous.applications, observed.applications, (a) => a.id, sameApplication, at),
-    assignments: diff<AppAssignment, AssignmentKey>(previous.assignments, mergeAssignments(observed.assignments), assignmentKey, sameAssignment, at),
+    users: diffEntities(previous.users, observed.users, (u) => u.id, sameUser, at),
+    groups: diffEntities(previous.groups, observed.groups, (g) => g.id, sameGroup, at),
+    applications: diffEntities(previous.applications, observed.applications, (a) => a.id, sameApplication, at),
+    assignments: diffEntities<AppAssignment, AssignmentKey>(previous.assignments, mergeAssignments(observed.assignments), assignmentKey, sameAssignment, at),
   };
   if (options.force === true) return { status: "ok", changes };
 
@@ -82,10 +81,10 @@ export function reconcileDirectory(previous: DirectoryState, observed: Directory
 /** Applies a change set to a state (what the store does, in memory): used to prove idempotence. */
 export function applyDirectoryChanges(state: DirectoryState, changes: DirectoryChangeSet): DirectoryState {
   return {
-    users: applyEntity(state.users, changes.users, (u) => u.id),
-    groups: applyEntity(state.groups, changes.groups, (g) => g.id),
-    applications: applyEntity(state.applications, changes.applications, (a) => a.id),
-    assignments: applyEntity<AppAssignment, AssignmentKey>(state.assignments, changes.assignments, assignmentKey),
+    users: applyEntityChanges(state.users, changes.users, (u) => u.id),
+    groups: applyEntityChanges(state.groups, changes.groups, (g) => g.id),
+    applications: applyEntityChanges(state.applications, changes.applications, (a) => a.id),
+    assignments: applyEntityChanges<AppAssignment, AssignmentKey>(state.assignments, changes.assignments, assignmentKey),
   };
 }
 
@@ -99,53 +98,6 @@ export function changeCount(changes: DirectoryChangeSet): number {
     n += e.created.length + e.updated.length + e.removed.length;
   }
   return n;
-}
-
-function countLive<T>(map: ReadonlyMap<string, Tracked<T>>): number {
-  let n = 0;
-  for (const r of map.values()) if (r.removedAt === null) n += 1;
-  return n;
-}
-
-function diff<T, K extends string = string>(
-  previous: ReadonlyMap<K, Tracked<T>>,
-  observed: readonly T[],
-  keyOf: (t: T) => K,
-  same: (a: T, b: T) => boolean,
-  at: string,
-): EntityChanges<T, K> {
-  const created: T[] = [];
-  const updated: T[] = [];
-  const seen = new Set<K>();
-  for (const record of observed) {
-    const key = keyOf(record);
-    // A listing can repeat a row (skip paging under concurrent writes); the first one wins.
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const before = previous.get(key);
-    if (before === undefined || before.removedAt !== null) created.push(record);
-    else if (!same(before, record)) updated.push(record);
-  }
-  const removed: Removal<K>[] = [];
-  for (const [key, before] of previous) {
-    if (before.removedAt === null && !seen.has(key)) removed.push({ key, removedAt: at });
-  }
-  return { created, updated, removed };
-}
-
-function applyEntity<T, K extends string = string>(
-  state: ReadonlyMap<K, Tracked<T>>,
-  changes: EntityChanges<T, K>,
-  keyOf: (t: T) => K,
-): ReadonlyMap<K, Tracked<T>> {
-  const next = new Map(state);
-  for (const record of [...changes.created, ...changes.updated]) next.set(keyOf(record), { ...record, removedAt: null });
-  for (const r of changes.removed) {
-    const before = next.get(r.key);
-    // A tombstone keeps its first removal date: re-applying a removal changes nothing.
-    if (before !== undefined && before.removedAt === null) next.set(r.key, { ...before, removedAt: r.removedAt });
-  }
-  return next;
 }
 
 /**
@@ -180,22 +132,6 @@ export function mergeAssignments(assignments: readonly AppAssignment[]): readonl
     });
   }
   return [...merged.values()];
-}
-
-function sameArray(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  // Listings are usually in a stable order: compare in place before paying for a sort.
-  let inOrder = true;
-  for (let i = 0; i < a.length; i += 1) {
-    if (a[i] !== b[i]) {
-      inOrder = false;
-      break;
-    }
-  }
-  if (inOrder) return true;
-  const sa = [...a].sort();
-  const sb = [...b].sort();
-  return sa.every((v, i) => v === sb[i]);
 }
 
 export function sameUser(a: DirectoryUser, b: DirectoryUser): boolean {
