@@ -18,6 +18,8 @@ export interface SimOptions {
   seed?: number;
   /** Override the number of directory users per org. */
   users?: number;
+  /** Override the number of devices per org (default: about 7 per 6 users in demo/msp/no-di, 20,000 in large). */
+  devices?: number;
   /** Override the days of event history generated (default 90). */
   days?: number;
   /** Default 127.0.0.1. */
@@ -140,12 +142,22 @@ export interface TruthSsoUsage {
   eventId: string;
 }
 
-export interface MinimumRequests {
+/** What a perfect client spends on one plan. */
+export interface RequestPlan {
   total: number;
   /** Keyed by route template, e.g. "GET /api/systemusers", "POST /insights/directory/v1/events". */
   byRoute: Record<string, number>;
   /** The request plan the figures assume, one line per step. */
   plan: string[];
+}
+
+/**
+ * The directory sync's plan (total/byRoute/plan, unchanged by the MDM world) plus the MDM sync's
+ * plan in `mdm`, counted apart so a directory-only client still compares against `total`.
+ */
+export interface MinimumRequests extends RequestPlan {
+  /** Devices, bindings, managed software, DI `software` events and System Insights tables (README "MDM"). */
+  mdm?: RequestPlan;
 }
 
 export interface GroundTruth {
@@ -167,8 +179,177 @@ export interface GroundTruth {
   portalUsage: TruthPortalUsage[];
   /** Per (user, application), the last `sso_auth` with sso_token_success === true, visible now. Sorted. */
   ssoUsage: TruthSsoUsage[];
+  /**
+   * `earliestVisibleEventAt`: the oldest readable event of the directory-sync services (every
+   * service but `software`, so the MDM world leaves it as it was); the software stream has its own
+   * in `softwareCoverage`.
+   */
   directoryInsights: { enabled: boolean; retentionDays: number; earliestVisibleEventAt: string | null };
   minimumRequests: MinimumRequests;
+}
+
+/** The MDM part of the ground truth (README "MDM truth rules"). */
+export interface MdmTruth {
+  /** Sorted by id. Every device (system) of the org. */
+  devices: TruthDevice[];
+  /** Sorted by id. Every managed software app (`/api/v2/softwareapps`). */
+  softwareApps: TruthSoftwareApp[];
+  /** Sorted by userId. Only users bound to at least one device. */
+  userSoftware: TruthUserSoftware[];
+  softwareCoverage: TruthSoftwareCoverage;
+}
+
+// ---- MDM world -------------------------------------------------------------------------------
+
+/** `system.osFamily` as JumpCloud reports it. */
+export type OsFamily = "darwin" | "windows" | "linux";
+/** `system.systemInsights.state`. Only "enabled" devices have System Insights rows. */
+export type SystemInsightsState = "enabled" | "disabled" | "deferred";
+/** The System Insights tables served (API-NOTES §8). */
+export type SystemInsightsTable = "apps" | "programs" | "linux_packages" | "chrome_extensions" | "firefox_addons" | "safari_extensions";
+/**
+ * `software-app-status.state`. The spec does not enumerate it (API-NOTES §7: Silent); the world
+ * generates these three, and `setSoftwareStatus` accepts any non-empty string.
+ */
+export type SoftwareAppState = "INSTALLED" | "FAILED" | "PENDING" | (string & {});
+export type SoftwareEventType = "software_add" | "software_change" | "software_remove";
+
+/** A device as `GET /api/systems/{id}` serves it (the spec's `system` plus `id`, as v1 records carry). */
+export type SystemRecord = Record<string, unknown> & { _id: string; id: string; hostname: string; displayName: string; osFamily: OsFamily };
+
+export interface TruthDevice {
+  id: string;
+  hostname: string;
+  displayName: string;
+  serialNumber: string;
+  /** e.g. "Mac OS X", "Windows", "Ubuntu". */
+  os: string;
+  osFamily: OsFamily;
+  version: string;
+  arch: string;
+  active: boolean;
+  /** ISO-8601 or null (never contacted). */
+  lastContact: string | null;
+  systemInsights: SystemInsightsState;
+  mdm: { vendor: "unknown" | "none" | "internal" | "external"; enrollmentType: "unknown" | "automated device" | "device" | "user" };
+  /** Sorted. Users bound to the device directly (`/systems/{id}/associations?targets=user`). */
+  directUserIds: string[];
+  /** Sorted. User groups bound to the device directly (`targets=user_group`). */
+  userGroupIds: string[];
+  /** Sorted. directUserIds ∪ members of userGroupIds: what `/systems/{id}/users` lists. */
+  userIds: string[];
+  /** Sorted. Device groups (system groups) the device belongs to. */
+  systemGroupIds: string[];
+  /**
+   * Sorted by name. Software knowable as installed from the DI `software` stream: per
+   * (device, application.name) the last visible software event is `software_add` or
+   * `software_change` (README "MDM truth rules"). Empty when DI is disabled for the org.
+   */
+  software: TruthDeviceSoftware[];
+  /** Sorted by softwareAppId. Every managed status of the device, whatever its state. */
+  managedApps: TruthManagedStatus[];
+  /** Sorted. Managed software app ids whose status on this device is INSTALLED. */
+  installedManagedAppIds: string[];
+  /** System Insights rows served per table for this device (all 0 unless systemInsights is "enabled"). */
+  inventoryRows: Record<SystemInsightsTable, number>;
+}
+
+export interface TruthDeviceSoftware {
+  /** `application.name` of the events: the name the device's OS reports ("Slack.app", "Slack", "slack-desktop"). */
+  name: string;
+  /** `application.version` of the add, or `changes[version].to` of the change. */
+  version: string;
+  /** The last visible software event for (device, name). */
+  eventId: string;
+  eventType: "software_add" | "software_change";
+  /** Its timestamp, ISO-8601 with milliseconds. */
+  at: string;
+}
+
+export interface TruthManagedStatus {
+  softwareAppId: string;
+  /** `software-app-status.id`. */
+  statusId: string;
+  state: SoftwareAppState;
+  version: string;
+  /** state === "INSTALLED" (FAILED, PENDING and anything else are kept as status, not installed). */
+  installed: boolean;
+  /** `software-app-status.timestamp`. */
+  timestamp: string;
+}
+
+export interface TruthSoftwareApp {
+  id: string;
+  displayName: string;
+  /** `settings[0].packageManager`, e.g. "APPLE_VPP", "WINGET", "CHOCOLATEY". */
+  packageManager: string;
+  packageId: string;
+  /** `settings[0].bundleId` (macOS apps), else null. */
+  bundleId: string | null;
+  desiredState: string;
+  /** Sorted. Devices bound directly (`associations?targets=system`). */
+  systemIds: string[];
+  /** Sorted. Device groups bound directly (`targets=system_group`). */
+  systemGroupIds: string[];
+  /** Sorted. systemIds ∪ members of systemGroupIds: what `/softwareapps/{id}/systems` lists. */
+  linkedSystemIds: string[];
+  /** Sorted by systemId: what `/softwareapps/{id}/statuses` lists. */
+  statuses: { statusId: string; systemId: string; state: SoftwareAppState; version: string }[];
+  /** Sorted. Devices whose status is INSTALLED. */
+  installedSystemIds: string[];
+}
+
+export interface TruthUserSoftware {
+  userId: string;
+  /** Sorted. Devices the user is bound to (directly or through a user group). */
+  deviceIds: string[];
+  /** Sorted, unique. Union of `software[].name` over those devices. */
+  softwareNames: string[];
+  /** Sorted, unique. Union of `installedManagedAppIds` over those devices. */
+  installedManagedAppIds: string[];
+}
+
+export interface TruthSoftwareCoverage {
+  /** False when DI is disabled for the org (no software event is readable). */
+  readable: boolean;
+  retentionDays: number;
+  /** Oldest readable `software` event (null when none). */
+  earliestVisibleEventAt: string | null;
+  /** `software` events readable now (what a full read with service ["software"] returns). */
+  visibleEvents: number;
+  /** Devices with at least one readable software event. */
+  devicesWithEvents: number;
+}
+
+/** Software to put on a device: a catalog product (resolved to the OS's own name) or a custom app. */
+export interface SoftwareInput {
+  /** A catalog key ("slack", "zoom", "vscode", "firefox", "teams", "chrome", …; README "MDM"). */
+  product?: string;
+  /** A custom application name (when no product is given), as the OS would report it. */
+  name?: string;
+  /** Default: the product's current version ("1.0.0" for a custom app). */
+  version?: string;
+  publisher?: string;
+}
+
+/** When a software event happens and when DI shows it. */
+export interface SoftwareEventOptions {
+  /** Event time (default now). */
+  at?: string | Date;
+  /** Visible from (default: at + the usual deterministic delay ≤ lateEventMaxMs). Later = a late event. */
+  visibleAt?: string | Date;
+}
+
+export interface NewDeviceInput {
+  orgId?: string;
+  osFamily: OsFamily;
+  hostname?: string;
+  displayName?: string;
+  serialNumber?: string;
+  /** Default "enabled". */
+  systemInsights?: SystemInsightsState;
+  /** Users bound directly on creation. */
+  userIds?: string[];
 }
 
 /** One Directory Insights event as served (a plain JSON object; shapes per API-NOTES §9). */
@@ -255,6 +436,35 @@ export interface WorldControls {
   getUser(id: string): SystemUserRecord | undefined;
   /** All events of the org in (timestamp, id) order, visible or not (for tests and debugging). */
   allEvents(orgId: string): DiEvent[];
+
+}
+
+/** World controls of the MDM world (each logs the DI event JumpCloud would log; see README "MDM"). */
+export interface MdmWorldControls {
+  /** Enrolls a device (`system_create`); its software starts empty. */
+  addDevice(input: NewDeviceInput): SystemRecord;
+  /** Removes a device with its bindings, statuses and inventory (`system_delete`). */
+  removeDevice(deviceId: string): void;
+  /** Binds a user to a device directly (`association_change` op add, system → user). */
+  bindUser(deviceId: string, userId: string): void;
+  unbindUser(deviceId: string, userId: string): void;
+  /** Binds/unbinds a user group to a device (`association_change`, system → user_group). */
+  bindUserGroup(deviceId: string, groupId: string): void;
+  unbindUserGroup(deviceId: string, groupId: string): void;
+  /** The agent sees an app appear: `software_add`; the inventory gains its rows. Returns the event as served. */
+  installSoftware(deviceId: string, software: SoftwareInput, options?: SoftwareEventOptions): DiEvent;
+  /** A version change of an app on the device (`software_change` with changes[{field:"version",from,to}]). */
+  changeSoftware(deviceId: string, name: string, toVersion: string, options?: SoftwareEventOptions): DiEvent;
+  /** The app disappears (`software_remove`); the inventory loses it. */
+  removeSoftware(deviceId: string, name: string, options?: SoftwareEventOptions): DiEvent;
+  /** Creates or updates the managed status of (softwareAppId, deviceId); the device need not be linked. */
+  setSoftwareStatus(softwareAppId: string, deviceId: string, state: SoftwareAppState, detail?: { version?: string; details?: string; code?: number }): void;
+  /** Toggles System Insights for a device (`system_update`): only "enabled" devices serve rows. */
+  setSystemInsights(deviceId: string, state: SystemInsightsState): void;
+  /** The device as `GET /api/systems/{id}` serves it, or undefined. */
+  getDevice(deviceId: string): SystemRecord | undefined;
+  /** The System Insights rows of one device and table exactly as served (even when SI is disabled: what the agent holds). */
+  inventoryRows(deviceId: string, table: SystemInsightsTable): Record<string, unknown>[];
 }
 
 export interface RouteStats {
