@@ -11,24 +11,26 @@ import { LoggingModule } from "./logging/index.js";
 import { MetricsModule } from "./metrics/metrics.module.js";
 import { StoreModule } from "./store/store.module.js";
 import { SyncCoreModule } from "./sync/sync-core.module.js";
+import { SyncModule } from "./sync/sync.module.js";
 
 export interface AppModuleOptions {
   readonly config: AppConfig;
   readonly logger: Logger;
-  /** Run the directory scheduler (serve, `sync` without --once). */
+  /** Run the sync scheduler (serve, `sync` without --once). */
   readonly schedule: boolean;
   /** Default: the system clock. Tests pass the stand-in's clock. */
   readonly clock?: Clock;
 }
 
 /**
- * The service's composition root. Each sync area is its own module with the same inner shape
- * (scheduler trigger → sync service → jobs); MDM and actions join as siblings of DirectoryModule.
+ * The service's composition root. The sync core (SyncCoreModule: registry, runner; SyncModule:
+ * scheduler, facade) runs whatever streams the area modules register; MDM and actions join as
+ * siblings of DirectoryModule and register their streams the same way.
  */
 @Module({})
 export class AppModule {
   static forRoot(options: AppModuleOptions): DynamicModule {
-    const directory = DirectoryModule.forRoot({ enabled: options.schedule });
+    const sync = SyncModule.forRoot({ enabled: options.schedule });
     return {
       module: AppModule,
       imports: [
@@ -38,10 +40,11 @@ export class AppModule {
         ScheduleModule.forRoot(),
         SyncCoreModule.forRoot(options.clock ?? systemClock),
         AccountsModule,
-        directory,
+        DirectoryModule,
+        sync,
         HealthModule,
         MetricsModule,
-        ApiModule.forRoot({ directory }),
+        ApiModule.forRoot({ sync }),
       ],
     };
   }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSim, type Sim } from "@jumpcloud-sync/jumpcloud-sim";
 import { AccountsService } from "../src/accounts/accounts.service.js";
-import { DirectorySyncService } from "../src/directory/directory-sync.service.js";
+import { SyncFacade } from "../src/sync/sync-facade.service.js";
 import { startApiApp, type ApiApp } from "./support/api-app.js";
 
 /** `name{labels} value` → value, for one exact series. */
@@ -43,7 +43,7 @@ describe("Prometheus /metrics per scope and stream", () => {
 
   it("adds up the runs' counters (incl. 429s and retries under a rate-limit storm), and reports last success and lag", async () => {
     sim.faults.set({ seed: 3, rate429: 0.25, retryAfterSeconds: null });
-    const [result] = await api.app.get(DirectorySyncService).syncNow({ scopeIds: [scopeId] });
+    const [result] = await api.app.get(SyncFacade).syncNow({ scopeIds: [scopeId] });
     sim.faults.clear();
     const runs = result!.streams.flatMap((s) => (s.kind === "ran" ? [s] : []));
     expect(runs.map((r) => [r.stream, r.state])).toEqual([["directory", "succeeded"], ["usage", "succeeded"]]);
@@ -74,7 +74,7 @@ describe("Prometheus /metrics per scope and stream", () => {
   it("shows a scope that needs attention, with the reason", async () => {
     sim.faults.set({ revokeKeyAfterRequests: 0 });
     sim.clock.advance(60_000);
-    await api.app.get(DirectorySyncService).syncNow({ scopeIds: [scopeId] });
+    await api.app.get(SyncFacade).syncNow({ scopeIds: [scopeId] });
     sim.faults.clear();
     const text = (await api.call("GET", "/metrics", { token: null })).text;
     expect(sample(text, "jcs_sync_needs_attention", { scope: scopeId, stream: "directory", reason: "invalid-credentials" })).toBe(1);

@@ -11,16 +11,17 @@ import { SyncController } from "./sync.controller.js";
 import { SchemaValidationPipe } from "./validation.pipe.js";
 
 /**
- * The HTTP API for internal consumers (/v1, bearer tokens). It takes the directory module the app
- * composed (its sync service), so the app has one scheduler and one sync service. The problem
+ * The HTTP API for internal consumers (/v1, bearer tokens). It takes the sync module the app
+ * composed (its facade), so the app has one scheduler and one facade; it never talks to a sync
+ * area's module directly. The problem
  * filter and the schema pipe are global: /health and /metrics fail in the same shape.
  */
 @Module({})
 export class ApiModule {
-  static forRoot(options: { directory: DynamicModule }): DynamicModule {
+  static forRoot(options: { sync: DynamicModule }): DynamicModule {
     return {
       module: ApiModule,
-      imports: [AccountsModule, options.directory],
+      imports: [AccountsModule, options.sync],
       controllers: [AccountsController, ScopesController, DirectoryController, SyncController],
       providers: [ScopeStatusService, BearerTokenGuard, { provide: APP_FILTER, useClass: ProblemFilter }, { provide: APP_PIPE, useClass: SchemaValidationPipe }],
     };

@@ -59,7 +59,14 @@ function page<T extends z.ZodType>(item: T, name: string) {
 
 const Region = z.enum(["us", "eu", "in"]);
 const Permission = z.enum(["read", "read-and-act"]);
-const StreamName = z.enum(["directory", "usage"]);
+/**
+ * A stream name as the registry knows it. Not an enum: modules register streams (the service
+ * checks names against the registry), so adding a stream leaves this document unchanged.
+ */
+const StreamName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,39}$/u, "a stream name: lowercase kebab-case")
+  .describe("A registered stream: `directory` (snapshots) and `usage` (Directory Insights) today; the MDM module adds its own. `GET /v1/scopes/{scopeId}` lists a scope's streams.");
 const AttentionCode = z.enum(["invalid-credentials", "org-not-found", "insights-not-enabled", "insights-forbidden", "mass-deletion-refused", "failing"]);
 
 export const EndpointsDto = z
@@ -83,7 +90,7 @@ export const StreamStatusDto = z
     stream: StreamName,
     lastAttemptAt: isoDateOrNull,
     lastSuccessAt: isoDateOrNull,
-    freshness: z.enum(["fresh", "stale", "never"]).describe("`fresh`: last success within two schedule intervals; `stale`: older; `never`: no success yet."),
+    freshness: z.enum(["fresh", "stale", "never"]).describe("`fresh`: last success within twice the stream's freshness target (the account's schedule for `directory`); `stale`: older; `never`: no success yet."),
     ageSeconds: z.number().int().nullable().describe("Seconds since the last success."),
     consecutiveFailures: z.number().int(),
     nextAttemptAt: isoDateOrNull,

@@ -25,6 +25,9 @@ export class ApiProblem extends Error {
 }
 
 export const notFound = (detail: string): ApiProblem => new ApiProblem(404, "not-found", "Not found", detail);
+/** A well-formed value the service does not know (an unregistered stream), reported like a validation error. */
+export const invalidValue = (location: ProblemFieldError["location"], path: string, detail: string): ApiProblem =>
+  new ApiProblem(400, "validation", "Invalid request", `The request is invalid: ${detail}`, [{ location, path, message: detail }]);
 export const conflict = (detail: string): ApiProblem => new ApiProblem(409, "conflict", "Conflict", detail);
 
 /** How an account refusal maps to HTTP: the caller's input (422), an unknown account (404), JumpCloud unreachable (502). */

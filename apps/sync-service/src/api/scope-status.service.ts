@@ -1,13 +1,13 @@
 import { Inject, Injectable } from "@nestjs/common";
 import type { Account, Clock, Scope, StreamStatus, SyncRun } from "@jumpcloud-sync/domain";
 import type { AccountView } from "../accounts/accounts.service.js";
-import { DIRECTORY_STREAMS } from "../directory/directory-sync.service.js";
 import { STORE, type SyncStore } from "../store/store.types.js";
 import { CLOCK } from "../sync/clock.js";
-import { ScopeRuns } from "../sync/scope-runs.js";
+import { StreamRegistry } from "../sync/stream-registry.service.js";
+import { SyncFacade } from "../sync/sync-facade.service.js";
 import type { AccountDto, RunDto, ScopeDto } from "./api.schemas.js";
 
-/** A stream counts as fresh while its last success is within this many schedule intervals. */
+/** A stream counts as fresh while its last success is within this many freshness targets. */
 const FRESH_INTERVALS = 2;
 
 /**
@@ -19,7 +19,8 @@ export class ScopeStatusService {
   constructor(
     @Inject(STORE) private readonly store: SyncStore,
     @Inject(CLOCK) private readonly clock: Clock,
-    private readonly runs: ScopeRuns,
+    private readonly sync: SyncFacade,
+    private readonly registry: StreamRegistry,
   ) {}
 
   accountDto(view: AccountView): AccountDto {
@@ -47,22 +48,22 @@ export class ScopeStatusService {
     if (scope === null) return null;
     const account = await this.store.accounts.getAccount(scope.accountId);
     if (account === null) return null;
-    const dto = this.scopeDto(account, scope, await this.store.runs.listStreamStatuses(scope.id));
+    const dto = this.scopeDto(account, scope, await this.sync.listStreamStatuses(scope.id));
     return { account, scope, dto };
   }
 
   /** Every scope of every account, ordered by id (the API pages over it). */
   async allScopes(): Promise<ScopeDto[]> {
     const accounts = new Map((await this.store.accounts.listAccounts()).map((a) => [a.id, a]));
-    const statuses = groupBy(await this.store.runs.listStreamStatuses(), (s) => s.scopeId);
+    const statuses = groupBy(await this.sync.listStreamStatuses(), (s) => s.scopeId);
     const scopes = (await this.store.accounts.listScopes()).filter((s) => accounts.has(s.accountId));
     return scopes.map((s) => this.scopeDto(accounts.get(s.accountId) as Account, s, statuses.get(s.id) ?? [])).sort((a, b) => compare(a.id, b.id));
   }
 
   scopeDto(account: Account, scope: Scope, statuses: readonly StreamStatus[]): ScopeDto {
     const now = this.clock.now().getTime();
-    const freshFor = FRESH_INTERVALS * account.scheduleMinutes * 60_000;
-    const streams = DIRECTORY_STREAMS.map((stream) => {
+    const streams = this.sync.streams().map((stream) => {
+      const freshFor = FRESH_INTERVALS * this.registry.freshnessMs(stream, account);
       const s = statuses.find((x) => x.stream === stream);
       const lastSuccess = s?.lastSuccessAt ?? null;
       const age = lastSuccess === null ? null : Math.max(0, now - lastSuccess.getTime());
@@ -85,7 +86,7 @@ export class ScopeStatusService {
       orgId: scope.orgId,
       orgName: scope.orgName,
       enabled: scope.enabled,
-      running: this.runs.isRunning(scope.id),
+      running: this.sync.isScopeRunning(scope.id),
       needsAttention: attention.length > 0,
       attention,
       streams,

@@ -2,9 +2,9 @@ import { Controller, Get, HttpCode, Inject, Param, Post, Query } from "@nestjs/c
 import { ApiOperation, ApiTags } from "@nestjs/swagger";
 import type { Logger } from "pino";
 import type { z } from "zod";
-import { DirectorySyncService, DIRECTORY_STREAMS } from "../directory/directory-sync.service.js";
+import { DIRECTORY_STREAM } from "@jumpcloud-sync/domain";
 import { LOGGER } from "../logging/index.js";
-import { ScopeRuns } from "../sync/scope-runs.js";
+import { SyncFacade } from "../sync/sync-facade.service.js";
 import { ScopeDto, ScopeIdParam, ScopeListQuery, ScopePage, SyncScheduledDto } from "./api.schemas.js";
 import { ApiJson, ApiProblems, TokenProtected } from "./api-docs.decorators.js";
 import { Actor } from "./bearer-token.guard.js";
@@ -19,8 +19,7 @@ import { ScopeStatusService } from "./scope-status.service.js";
 export class ScopesController {
   constructor(
     private readonly status: ScopeStatusService,
-    private readonly sync: DirectorySyncService,
-    private readonly runs: ScopeRuns,
+    private readonly sync: SyncFacade,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -63,12 +62,12 @@ export class ScopesController {
     }
     if (account.paused) throw conflict(`Account ${account.id} is paused; resume it first.`);
     if (!scope.enabled) throw conflict(`Scope ${scope.id} is disabled (its organization is no longer managed by the key).`);
-    if (this.runs.isRunning(scope.id)) throw conflict(`Scope ${scope.id} is syncing now; force the snapshot after this run.`);
-    // forceSnapshot records the request, audits it and waits for the sync: the API answers at once.
-    this.sync.forceSnapshot(scope.id, actor).then(
+    if (this.sync.isScopeRunning(scope.id)) throw conflict(`Scope ${scope.id} is syncing now; force the snapshot after this run.`);
+    // forceRun arms the force through the directory module, audits it and waits for the sync: the API answers at once.
+    this.sync.forceRun(scope.id, DIRECTORY_STREAM, actor).then(
       (result) => this.logger.info({ scopeId: scope.id, actor, skipped: result?.skipped ?? null }, "forced snapshot finished"),
       (error: unknown) => this.logger.error({ scopeId: scope.id, err: error }, "forced snapshot failed"),
     );
-    return { scheduled: [{ scopeId: scope.id, accountId: account.id, streams: [...DIRECTORY_STREAMS] }], skipped: [] };
+    return { scheduled: [{ scopeId: scope.id, accountId: account.id, streams: [...this.sync.streams()] }], skipped: [] };
   }
 }

@@ -2,13 +2,12 @@ import { Body, Controller, Get, HttpCode, Inject, Post, Query } from "@nestjs/co
 import { ApiBody, ApiOperation, ApiTags } from "@nestjs/swagger";
 import type { Logger } from "pino";
 import type { z } from "zod";
-import { DirectorySyncService, DIRECTORY_STREAMS } from "../directory/directory-sync.service.js";
 import { LOGGER } from "../logging/index.js";
 import { STORE, type SyncStore } from "../store/store.types.js";
-import { ScopeRuns } from "../sync/scope-runs.js";
+import { SyncFacade } from "../sync/sync-facade.service.js";
 import { RunListQuery, RunPage, SyncScheduledDto, TriggerSyncBody } from "./api.schemas.js";
 import { ApiJson, ApiProblems, TokenProtected } from "./api-docs.decorators.js";
-import { notFound } from "./problem.js";
+import { invalidValue, notFound } from "./problem.js";
 import { runDto } from "./scope-status.service.js";
 
 /** Sync now, and the run history. */
@@ -19,8 +18,7 @@ export class SyncController {
   constructor(
     @Inject(STORE) private readonly store: SyncStore,
     @Inject(LOGGER) private readonly logger: Logger,
-    private readonly sync: DirectorySyncService,
-    private readonly runs: ScopeRuns,
+    private readonly sync: SyncFacade,
   ) {}
 
   @Post("syncs")
@@ -46,11 +44,11 @@ export class SyncController {
     }
     const result: z.infer<typeof SyncScheduledDto> = { scheduled: [], skipped: [] };
     for (const scope of wanted) {
-      const reason = accounts.get(scope.accountId)?.paused === true ? "account paused" : !scope.enabled ? "scope disabled" : this.runs.isRunning(scope.id) ? "already running" : null;
+      const reason = accounts.get(scope.accountId)?.paused === true ? "account paused" : !scope.enabled ? "scope disabled" : this.sync.isScopeRunning(scope.id) ? "already running" : null;
       if (reason !== null) {
         // Without an explicit list, disabled scopes of MSP keys are expected: not worth reporting.
         if (body.scopeIds !== undefined || reason !== "scope disabled") result.skipped.push({ scopeId: scope.id, reason });
-      } else result.scheduled.push({ scopeId: scope.id, accountId: scope.accountId, streams: [...DIRECTORY_STREAMS] });
+      } else result.scheduled.push({ scopeId: scope.id, accountId: scope.accountId, streams: [...this.sync.streams()] });
     }
     if (result.scheduled.length > 0) {
       const launched = await this.sync.launchDue({ trigger: "manual", ignoreSchedule: true, scopeIds: result.scheduled.map((s) => s.scopeId) });
@@ -65,7 +63,10 @@ export class SyncController {
   @ApiJson(200, RunPage, "A page of runs.")
   @ApiProblems(400)
   async list(@Query({ schema: RunListQuery }) query: z.output<typeof RunListQuery>): Promise<z.infer<typeof RunPage>> {
-    const page = await this.store.runs.listRuns({
+    if (query.stream !== undefined && !this.sync.isRegistered(query.stream)) {
+      throw invalidValue("query", "stream", `unknown stream ${query.stream}; the streams are ${this.sync.streams().join(", ")}`);
+    }
+    const page = await this.sync.listRuns({
       limit: query.limit,
       ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
       ...(query.scopeId === undefined ? {} : { scopeId: query.scopeId }),

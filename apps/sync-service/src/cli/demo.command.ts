@@ -4,7 +4,7 @@ import { join, relative, resolve } from "node:path";
 import { createTickingClock, startSim } from "@jumpcloud-sync/jumpcloud-sim";
 import { AccountsService } from "../accounts/accounts.service.js";
 import { compareWithTruth } from "../demo/truth-check.js";
-import { DirectorySyncService } from "../directory/directory-sync.service.js";
+import { SyncFacade } from "../sync/sync-facade.service.js";
 import { STORE, type SyncStore } from "../store/store.types.js";
 import { SyncEvents } from "../sync/sync-events.js";
 import { parse, intOption } from "./args.js";
@@ -57,7 +57,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
       const syncStarted = Date.now();
       let results;
       try {
-        results = await app.get(DirectorySyncService).syncNow({ scopeIds: view.scopes.map((s) => s.id) });
+        results = await app.get(SyncFacade).syncNow({ scopeIds: view.scopes.map((s) => s.id) });
       } finally {
         detach();
       }

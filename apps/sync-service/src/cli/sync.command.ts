@@ -1,5 +1,6 @@
+import { DIRECTORY_STREAM } from "@jumpcloud-sync/domain";
 import { AccountsService } from "../accounts/accounts.service.js";
-import { DirectorySyncService, type ScopeSyncResult } from "../directory/directory-sync.service.js";
+import { SyncFacade, type ScopeSyncResult } from "../sync/sync-facade.service.js";
 import { SyncEvents } from "../sync/sync-events.js";
 import { parse, UsageError } from "./args.js";
 import { describeAccounts, scopeLabels } from "./format.js";
@@ -28,7 +29,7 @@ export async function syncCommand(argv: string[]): Promise<number> {
     const detach = attachProgress(app.get(SyncEvents), { out: process.stdout, tty: process.stdout.isTTY, label });
     let results: ScopeSyncResult[];
     try {
-      const run = app.get(DirectorySyncService).syncNow(scopeIds.length > 0 ? { scopeIds } : {});
+      const run = app.get(SyncFacade).syncNow(scopeIds.length > 0 ? { scopeIds } : {});
       results = await Promise.race([run, stopped.then(() => run)]);
     } finally {
       detach();
@@ -63,7 +64,7 @@ export async function scopesCommand(argv: string[]): Promise<number> {
       return withService({}, async ({ app }) => {
         const detach = attachProgress(app.get(SyncEvents), { out: process.stdout, tty: process.stdout.isTTY });
         try {
-          const result = await app.get(DirectorySyncService).forceSnapshot(scopeId, "cli");
+          const result = await app.get(SyncFacade).forceRun(scopeId, DIRECTORY_STREAM, "cli");
           return result === null ? 1 : exitCodeOf([result]);
         } finally {
           detach();

@@ -8,7 +8,8 @@ describe("parseConfig", () => {
     const c = parseConfig({ JCS_SECRET_KEY: KEY }, {}, "/srv/app");
     expect(c.database).toEqual({ driver: "sqlite", dbPath: "/srv/app/.data/jumpcloud-sync.sqlite", url: null, schema: null });
     expect(c.sync.maxConcurrentScopes).toBe(4);
-    expect(c.sync.defaultScheduleMinutes).toBe(15);
+    expect(c.sync.defaultScheduleMinutes).toBe(60);
+    expect(c.sync.streamFreshnessMinutes).toEqual({});
     expect(c.jumpcloud.requestsPerMinute).toBe(200);
     expect(c.sync.insights.maxLookbackMs).toBe(90 * 86_400_000);
   });
@@ -39,6 +40,12 @@ describe("parseConfig", () => {
     const pg = parseConfig({ JCS_SECRET_KEY: KEY, JCS_DB_DRIVER: "postgresql", JCS_DATABASE_URL: "postgres://u:p@localhost:5432/jcs", JCS_DB_SCHEMA: "jcs" });
     expect(pg.database).toMatchObject({ driver: "postgresql", url: "postgres://u:p@localhost:5432/jcs", schema: "jcs" });
     expect(() => parseConfig({ JCS_SECRET_KEY: KEY, JCS_RETRY_BASE_DELAY_MS: "5000", JCS_RETRY_MAX_DELAY_MS: "1000" })).toThrow(/JCS_RETRY_BASE_DELAY_MS/u);
+  });
+
+  it("reads stream freshness targets as name=minutes pairs and refuses malformed ones", () => {
+    expect(parseConfig({ JCS_SECRET_KEY: KEY, JCS_STREAM_FRESHNESS_MINUTES: "usage=5, devices = 90" }).sync.streamFreshnessMinutes).toEqual({ usage: 5, devices: 90 });
+    expect(() => parseConfig({ JCS_SECRET_KEY: KEY, JCS_STREAM_FRESHNESS_MINUTES: "usage:5" })).toThrow(/JCS_STREAM_FRESHNESS_MINUTES: must be `stream=minutes` pairs/u);
+    expect(() => parseConfig({ JCS_SECRET_KEY: KEY, JCS_STREAM_FRESHNESS_MINUTES: "usage=0" })).toThrow(/JCS_STREAM_FRESHNESS_MINUTES: usage: minutes must be between 1/u);
   });
 
   it("lets overrides (the demo's dev key, a test's DB file) pass the same validation", () => {

@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from "node:path";
 import type { z } from "zod";
-import { environmentSchema, secretKeySchema, type Environment } from "./config.schema.js";
+import { environmentSchema, parseFreshness, secretKeySchema, type Environment } from "./config.schema.js";
 
 export type LogLevel = Environment["JCS_LOG_LEVEL"];
 
@@ -20,7 +20,10 @@ export interface JumpCloudClientConfig {
 }
 
 export interface SyncConfig {
+  /** The directory stream's freshness target for new accounts (each account keeps its own). */
   readonly defaultScheduleMinutes: number;
+  /** Freshness targets (minutes) that override a registered stream's default. */
+  readonly streamFreshnessMinutes: Readonly<Record<string, number>>;
   readonly tickMs: number;
   readonly maxConcurrentScopes: number;
   readonly leaseTtlMs: number;
@@ -79,6 +82,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>, o
     },
     sync: {
       defaultScheduleMinutes: e.JCS_DIRECTORY_SCHEDULE_MINUTES,
+      streamFreshnessMinutes: parseFreshness(e.JCS_STREAM_FRESHNESS_MINUTES),
       tickMs: e.JCS_SCHEDULER_TICK_SECONDS * 1000,
       maxConcurrentScopes: e.JCS_MAX_CONCURRENT_SCOPES,
       leaseTtlMs: e.JCS_LEASE_TTL_MS,

@@ -21,11 +21,23 @@ export const environmentSchema = z
     JCS_HTTP_PORT: int(0, 65_535).default(3000),
     JCS_HTTP_HOST: z.string().min(1).default("0.0.0.0"),
     JCS_LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
-    /** Default minutes between directory syncs of a scope for new accounts (each account may override). */
-    JCS_DIRECTORY_SCHEDULE_MINUTES: int(1, 7 * 24 * 60).default(15),
+    /**
+     * Default minutes between directory snapshots of a scope for new accounts (each account may
+     * override it with its schedule): the directory stream's freshness target.
+     */
+    JCS_DIRECTORY_SCHEDULE_MINUTES: int(1, 7 * 24 * 60).default(60),
+    /**
+     * Freshness targets of the other registered streams, `name=minutes` separated by commas
+     * (`usage=5,devices=60`); streams not listed keep their module's default. Names are checked
+     * against the stream registry at boot.
+     */
+    JCS_STREAM_FRESHNESS_MINUTES: z
+      .string()
+      .regex(/^\s*[a-z][a-z0-9-]*\s*=\s*\d+\s*(,\s*[a-z][a-z0-9-]*\s*=\s*\d+\s*)*$/u, "must be `stream=minutes` pairs separated by commas, e.g. usage=5,devices=60")
+      .optional(),
     /** How often the scheduler looks for due scopes. */
     JCS_SCHEDULER_TICK_SECONDS: int(1, 3600).default(30),
-    /** Scopes synced at once by this process, all accounts together. */
+    /** Scope syncs (one pass over a scope's due streams) run at once by this process, all accounts together. */
     JCS_MAX_CONCURRENT_SCOPES: int(1, 256).default(4),
     /** Per account key: requests started per rolling minute and in flight at once. */
     JCS_RATE_LIMIT_PER_MINUTE: int(1, 100_000).default(200),
@@ -54,12 +66,26 @@ export const environmentSchema = z
     if (env.JCS_RETRY_BASE_DELAY_MS > env.JCS_RETRY_MAX_DELAY_MS) {
       ctx.addIssue({ code: "custom", path: ["JCS_RETRY_BASE_DELAY_MS"], message: "must not exceed JCS_RETRY_MAX_DELAY_MS" });
     }
+    for (const [stream, minutes] of Object.entries(parseFreshness(env.JCS_STREAM_FRESHNESS_MINUTES))) {
+      if (minutes < 1 || minutes > 7 * 24 * 60) ctx.addIssue({ code: "custom", path: ["JCS_STREAM_FRESHNESS_MINUTES"], message: `${stream}: minutes must be between 1 and ${7 * 24 * 60}` });
+    }
     if (env.JCS_FAILURE_BACKOFF_BASE_MS > env.JCS_FAILURE_BACKOFF_MAX_MS) {
       ctx.addIssue({ code: "custom", path: ["JCS_FAILURE_BACKOFF_BASE_MS"], message: "must not exceed JCS_FAILURE_BACKOFF_MAX_MS" });
     }
   });
 
 export type Environment = z.infer<typeof environmentSchema>;
+
+/** `usage=5, devices=60` → `{ usage: 5, devices: 60 }` (the format is checked by the schema). */
+export function parseFreshness(text: string | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const pair of (text ?? "").split(",")) {
+    const [name, minutes] = pair.split("=").map((p) => p.trim());
+    if (name === undefined || name === "" || minutes === undefined) continue;
+    out[name] = Number(minutes);
+  }
+  return out;
+}
 
 const KEY_HINT = "e.g. the output of `openssl rand -base64 32`";
 

@@ -6,7 +6,7 @@ import { STORE, type SyncStore } from "../store/store.types.js";
 import { CLOCK } from "../sync/clock.js";
 import { mapLimit } from "../sync/limiter.js";
 import { checkpoint, type StreamJobContext, type StreamOutcome } from "../sync/stream-job.js";
-import { isNotFound } from "./failure.js";
+import { isNotFound } from "../sync/failure.js";
 import { assignmentsOf, toDirectoryUser, toSsoApplication, toUserGroup, USER_FIELDS } from "./snapshot-mapper.js";
 import { DirectoryCursors } from "./directory-cursors.js";
 

@@ -38,7 +38,7 @@ export class StaleRunSweeper {
     for (let page = 0; page < MAX_PAGES; page += 1) {
       const { items, nextCursor } = await this.store.runs.listRuns({ limit: PAGE, ...(cursor === undefined ? {} : { cursor }) });
       for (const run of items) {
-        if (run.state !== "running" || run.startedAt.getTime() > youngest || this.runs.isRunning(run.scopeId)) continue;
+        if (run.state !== "running" || run.startedAt.getTime() > youngest || this.runs.isRunning(run.scopeId, run.stream)) continue;
         const lease = await this.store.leases.acquire(run.scopeId, run.stream, this.runner.owner, this.config.sync.leaseTtlMs, now);
         if (lease === null) continue; // a live runner elsewhere holds it
         try {

@@ -1,9 +1,13 @@
-import type { AttentionCode, Scope, StreamName, SyncCounters } from "@jumpcloud-sync/domain";
+import type { JumpCloudClient } from "@jumpcloud-sync/jumpcloud-client";
+import type { Account, AttentionCode, Scope, StreamName, SyncCounters } from "@jumpcloud-sync/domain";
 
 /** Everything one bounded unit of sync work gets; the job holds no state between runs. */
 export interface StreamJobContext {
+  readonly account: Account;
   readonly scope: Scope;
   readonly stream: StreamName;
+  /** The scope's JumpCloud client (per account key, org-scoped; its rate limiter is shared by the key's scopes). */
+  readonly client: JumpCloudClient;
   /** Raised on shutdown, pause/removal of the account, or a lost lease: stop at the next checkpoint. */
   readonly signal: AbortSignal;
   readonly counters: SyncCounters;

@@ -21,17 +21,14 @@ import { APP_CONFIG, type AppConfig } from "../config/index.js";
 import { LOGGER } from "../logging/index.js";
 import { withOrmContext } from "../store/orm-context.js";
 import { STORE, type SyncStore } from "../store/store.types.js";
-import { classifyFailure } from "../directory/failure.js";
+import type { JumpCloudClient } from "@jumpcloud-sync/jumpcloud-client";
+import { classifyFailure } from "./failure.js";
+import type { StreamDefinition } from "./stream-definition.types.js";
+import { StreamRegistry } from "./stream-registry.service.js";
 import { CLOCK } from "./clock.js";
 import { withRunTelemetry } from "./run-telemetry.js";
 import { Interrupted, type StreamJobContext, type StreamOutcome } from "./stream-job.js";
 import { SyncEvents } from "./sync-events.js";
-
-/** The attention codes a stream's success clears (a fixed key, a re-enabled Directory Insights). */
-const CLEARED_ON_SUCCESS: Record<StreamName, readonly AttentionCode[]> = {
-  directory: ["invalid-credentials", "org-not-found", "mass-deletion-refused", "failing"],
-  usage: ["invalid-credentials", "org-not-found", "insights-not-enabled", "insights-forbidden", "failing"],
-};
 
 export type StreamRunResult =
   | { readonly kind: "busy"; readonly scopeId: string; readonly stream: StreamName }
@@ -65,16 +62,12 @@ export class StreamRunner {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly events: SyncEvents,
+    private readonly registry: StreamRegistry,
   ) {}
 
-  async run(
-    account: Account,
-    scope: Scope,
-    stream: StreamName,
-    trigger: SyncTrigger,
-    signal: AbortSignal,
-    job: (ctx: StreamJobContext) => Promise<StreamOutcome>,
-  ): Promise<StreamRunResult> {
+  /** Runs one registered stream of one scope under its lease. */
+  async run(account: Account, scope: Scope, definition: StreamDefinition, client: JumpCloudClient, trigger: SyncTrigger, signal: AbortSignal): Promise<StreamRunResult> {
+    const stream = definition.name;
     const ttl = this.config.sync.leaseTtlMs;
     const lease = await this.store.leases.acquire(scope.id, stream, this.owner, ttl, this.clock.now());
     if (lease === null) {
@@ -98,14 +91,16 @@ export class StreamRunner {
     try {
       outcome = await withRunTelemetry(scope.id, counters, async () => {
         const ctx: StreamJobContext = {
+          account,
           scope,
           stream,
+          client,
           signal: stop.signal,
           counters,
           progress: (stage, done, total) =>
             this.events.emit({ kind: "progress", scopeId: scope.id, stream, stage, ...(done === undefined ? {} : { done }), ...(total === undefined ? {} : { total }), counters }),
         };
-        return withOrmContext(this.store, () => job(ctx));
+        return withOrmContext(this.store, () => definition.run(ctx));
       });
     } catch (error) {
       if (error instanceof Interrupted || stop.signal.aborted) {
@@ -120,7 +115,7 @@ export class StreamRunner {
     }
 
     const finalCounters: SyncCounters = { ...counters };
-    const result = await withOrmContext(this.store, () => this.record(account, scope, stream, run.id, outcome, failure, finalCounters, Date.now() - started));
+    const result = await withOrmContext(this.store, () => this.record(account, scope, definition, run.id, outcome, failure, finalCounters, Date.now() - started));
     try {
       await this.store.leases.release(lease);
     } catch (error) {
@@ -166,16 +161,17 @@ export class StreamRunner {
   private async record(
     account: Account,
     scope: Scope,
-    stream: StreamName,
+    definition: StreamDefinition,
     runId: string,
     outcome: StreamOutcome | null,
     failure: unknown,
     counters: SyncCounters,
     durationMs: number,
   ): Promise<Extract<StreamRunResult, { kind: "ran" }>> {
+    const stream = definition.name;
     const now = this.clock.now();
     const previous = (await this.store.runs.getStreamStatus(scope.id, stream)) ?? emptyStatus(scope.id, stream);
-    const scheduled = new Date(now.getTime() + account.scheduleMinutes * 60_000);
+    const scheduled = new Date(now.getTime() + this.registry.freshnessMs(stream, account));
     let status: StreamStatus;
     let state: "succeeded" | "failed";
     let message: string;
@@ -193,7 +189,7 @@ export class StreamRunner {
         consecutiveFailures: 0,
         nextAttemptAt: scheduled,
         lastError: null,
-        attention: previous.attention.filter((a) => !CLEARED_ON_SUCCESS[stream].includes(a.code)),
+        attention: previous.attention.filter((a) => !definition.clearsOnSuccess.includes(a.code)),
       };
     } else if (outcome !== null && outcome.kind === "interrupted") {
       state = "failed";
@@ -219,7 +215,7 @@ export class StreamRunner {
     } else {
       state = "failed";
       kind = "failed";
-      const classified = classifyFailure(failure, scope);
+      const classified = definition.classifyFailure?.(failure, scope) ?? classifyFailure(failure, scope);
       message = classified.message;
       const failures = previous.consecutiveFailures + 1;
       let reasons = previous.attention;

@@ -35,6 +35,10 @@ describeOnDatabases("directory sync against the stand-in (whole directory vs gro
     expect(runs.items.map((r) => r.state)).toEqual(["succeeded", "succeeded"]);
     const status = await service.store.runs.getStreamStatus(scopeId, "directory");
     expect(status?.attention).toEqual([]);
-    expect(status?.nextAttemptAt?.getTime()).toBe(sim.clock.now().getTime() + 15 * 60_000);
+    // Each stream comes due again after its own freshness target: the account's schedule (1 h by
+    // default) for the snapshot, 5 min for usage.
+    expect(status?.nextAttemptAt?.getTime()).toBe(sim.clock.now().getTime() + 60 * 60_000);
+    const usage = await service.store.runs.getStreamStatus(scopeId, "usage");
+    expect(usage?.nextAttemptAt?.getTime()).toBe(sim.clock.now().getTime() + 5 * 60_000);
   });
 });

@@ -1,5 +1,6 @@
 import { afterEach, expect, it } from "vitest";
 import { startSim, type Sim } from "@jumpcloud-sync/jumpcloud-sim";
+import { DIRECTORY_STREAM } from "@jumpcloud-sync/domain";
 import { addSimAccount, bootService, describeOnDatabases, expectMatchesTruth, ranOk, streamOf, type Service } from "../support/harness.js";
 
 describeOnDatabases("directory sync against the stand-in (whole directory vs ground truth)", (db) => {
@@ -33,7 +34,7 @@ describeOnDatabases("directory sync against the stand-in (whole directory vs gro
     const kept = await service.store.directory.loadDirectory(scopeId);
     expect([...kept.users.values()].filter((u) => u.removedAt === null).map((u) => u.id).sort()).toEqual(truth.users.map((u) => u.id).sort());
 
-    const forced = await service.sync.forceSnapshot(scopeId, "test");
+    const forced = await service.sync.forceRun(scopeId, DIRECTORY_STREAM, "test");
     expect(streamOf(forced!, "directory")).toMatchObject({ state: "succeeded" });
     await expectMatchesTruth(service.store, scopeId, sim.truth());
     expect((await service.store.runs.getStreamStatus(scopeId, "directory"))?.attention).toEqual([]);

@@ -1,7 +1,7 @@
 import { afterEach, expect, it } from "vitest";
 import { startSim, type Sim } from "@jumpcloud-sync/jumpcloud-sim";
 import { SchedulerRegistry } from "@nestjs/schedule";
-import { DirectoryScheduler } from "../../src/directory/directory.scheduler.js";
+import { SyncScheduler } from "../../src/sync/sync.scheduler.js";
 import { addSimAccount, bootService, describeOnDatabases, expectMatchesTruth, type Service } from "../support/harness.js";
 
 describeOnDatabases("isolation between scopes", (db) => {
@@ -25,7 +25,7 @@ describeOnDatabases("isolation between scopes", (db) => {
       schedule: true,
       env: { JCS_SHUTDOWN_GRACE_MS: "200", JCS_SCHEDULER_TICK_SECONDS: "3600" },
     });
-    expect(service.app.get(SchedulerRegistry).getIntervals()).toContain("directory-sync-tick");
+    expect(service.app.get(SchedulerRegistry).getIntervals()).toContain("sync-tick");
 
     const fastAccount = await addSimAccount(service, fast, { name: "fast" });
     // Validating the slow key would itself take a minute: the slow account is stored directly
@@ -40,7 +40,7 @@ describeOnDatabases("isolation between scopes", (db) => {
 
     const started = Date.now();
     // One scheduler tick launches both scopes and returns without waiting for either.
-    const scheduler = service.app.get(DirectoryScheduler);
+    const scheduler = service.app.get(SyncScheduler);
     expect(await scheduler.tick()).toBe(2);
     expect(Date.now() - started).toBeLessThan(5_000);
 

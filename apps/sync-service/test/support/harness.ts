@@ -6,7 +6,7 @@ import { AccountsService, type AccountView } from "../../src/accounts/accounts.s
 import { createServiceContext } from "../../src/bootstrap.js";
 import { parseConfig } from "../../src/config/index.js";
 import { compareWithTruth } from "../../src/demo/truth-check.js";
-import { DirectorySyncService, type ScopeSyncResult } from "../../src/directory/directory-sync.service.js";
+import { SyncFacade, type ScopeSyncResult } from "../../src/sync/sync-facade.service.js";
 import { createLogger } from "../../src/logging/index.js";
 import { STORE, type SyncStore } from "../../src/store/store.types.js";
 import type { StreamRunResult } from "../../src/sync/stream-runner.service.js";
@@ -52,7 +52,7 @@ export interface Service {
   readonly app: INestApplicationContext;
   readonly store: SyncStore;
   readonly accounts: AccountsService;
-  readonly sync: DirectorySyncService;
+  readonly sync: SyncFacade;
   readonly events: SyncEvents;
   close(): Promise<void>;
 }
@@ -68,7 +68,7 @@ export async function bootService(options: { db: TestDb; clock?: Clock; env?: Re
     app,
     store: app.get<SyncStore>(STORE),
     accounts: app.get(AccountsService),
-    sync: app.get(DirectorySyncService),
+    sync: app.get(SyncFacade),
     events: app.get(SyncEvents),
     close: async () => {
       if (closed) return;

@@ -1,8 +1,14 @@
 /**
- * One kind of sync within a scope. The MDM streams (devices, managed software, installed software,
- * System Insights inventory) will join this union.
+ * One kind of sync within a scope: an open name, because streams are registered by the modules
+ * that own them (the sync service's stream registry validates names at runtime). The directory
+ * module's two streams are named here so the domain's ports and rules can refer to them.
  */
-export type StreamName = "directory" | "usage";
+export type StreamName = string;
+
+/** The directory snapshot stream (users, groups, SSO applications, assignments). */
+export const DIRECTORY_STREAM = "directory";
+/** The last-use stream read from Directory Insights, ordered after the directory's first snapshot. */
+export const USAGE_STREAM = "usage";
 
 export type SyncRunState = "pending" | "running" | "succeeded" | "failed";
 export type SyncTrigger = "schedule" | "manual" | "startup";

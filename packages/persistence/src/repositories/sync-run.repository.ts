@@ -134,7 +134,7 @@ function runFromRow(r: Record<string, unknown>): SyncRun {
   return {
     id: str(r["id"]),
     scopeId: str(r["scope_id"]),
-    stream: str(r["stream"]) as StreamName,
+    stream: str(r["stream"]),
     state: str(r["state"]) as SyncRunState,
     trigger: str(r["trigger"]) as SyncTrigger,
     startedAt: toDate(r["started_at"]),
@@ -147,7 +147,7 @@ function runFromRow(r: Record<string, unknown>): SyncRun {
 function statusFromRow(r: Record<string, unknown>): StreamStatus {
   return {
     scopeId: str(r["scope_id"]),
-    stream: str(r["stream"]) as StreamName,
+    stream: str(r["stream"]),
     lastAttemptAt: toDateOrNull(r["last_attempt_at"]),
     lastSuccessAt: toDateOrNull(r["last_success_at"]),
     consecutiveFailures: Number(r["consecutive_failures"]),

@@ -7,7 +7,17 @@ export interface ClassifiedFailure {
   readonly attention: AttentionCode | null;
 }
 
-/** What a failed run means for the operator; messages never contain a secret (client errors are scrubbed). */
+/**
+ * Attention codes that mean the scope's credentials or organization are gone: every stream of the
+ * scope would fail the same way, so streams registered with `credentialFailureBlocksScope` hold
+ * the scope's other streams back while they back off.
+ */
+export const SCOPE_BLOCKING_ATTENTION: readonly AttentionCode[] = ["invalid-credentials", "org-not-found"];
+
+/**
+ * What a failed run means for the operator, for any stream (a stream definition may classify its
+ * own errors first); messages never contain a secret (client errors are scrubbed).
+ */
 export function classifyFailure(error: unknown, scope: Scope): ClassifiedFailure {
   if (isJumpCloudApiError(error)) {
     switch (error.kind) {

@@ -4,9 +4,9 @@ import type { Logger } from "pino";
 import { APP_CONFIG, type AppConfig } from "../config/index.js";
 import { JumpCloudClients } from "../jumpcloud/jumpcloud-clients.service.js";
 import { LOGGER } from "../logging/index.js";
-import { ScopeRuns } from "../sync/scope-runs.js";
-import { StaleRunSweeper } from "../sync/stale-run-sweeper.js";
-import { DirectorySyncService } from "./directory-sync.service.js";
+import { ScopeRuns } from "./scope-runs.js";
+import { StaleRunSweeper } from "./stale-run-sweeper.js";
+import { SyncFacade } from "./sync-facade.service.js";
 
 export const SCHEDULER_OPTIONS = Symbol("SCHEDULER_OPTIONS");
 export interface SchedulerOptions {
@@ -14,16 +14,17 @@ export interface SchedulerOptions {
   readonly enabled: boolean;
 }
 
-const TICK = "directory-sync-tick";
+const TICK = "sync-tick";
 const SWEEP = "stale-run-sweep";
 
 /**
- * The thin trigger (STYLE practice 11): on each tick it asks the sync service to launch due scopes
- * and returns; it never awaits a scope. Timers live in @nestjs/schedule's registry; the work itself
+ * The thin trigger (STYLE practice 11), one for every registered stream: on each tick it asks the
+ * sync facade to launch the due scope × stream passes and returns; it never awaits a pass. It also
+ * owns the cross-area duties: the stale-run sweeper (at boot and periodically) and shutdown. Timers live in @nestjs/schedule's registry; the work itself
  * is `tick()`, so tests drive it without Nest timing.
  */
 @Injectable()
-export class DirectoryScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private ticking = false;
 
   constructor(
@@ -31,7 +32,7 @@ export class DirectoryScheduler implements OnApplicationBootstrap, BeforeApplica
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly registry: SchedulerRegistry,
-    private readonly sync: DirectorySyncService,
+    private readonly sync: SyncFacade,
     private readonly sweeper: StaleRunSweeper,
     private readonly runs: ScopeRuns,
     private readonly clients: JumpCloudClients,
@@ -42,7 +43,7 @@ export class DirectoryScheduler implements OnApplicationBootstrap, BeforeApplica
     if (!this.options.enabled) return;
     this.registry.addInterval(TICK, setInterval(() => void this.tick(), this.config.sync.tickMs));
     this.registry.addInterval(SWEEP, setInterval(() => void this.sweepSafely(), this.config.sync.staleRunSweepMs));
-    this.logger.info({ tickMs: this.config.sync.tickMs, maxConcurrentScopes: this.config.sync.maxConcurrentScopes }, "directory scheduler started");
+    this.logger.info({ tickMs: this.config.sync.tickMs, maxConcurrentScopes: this.config.sync.maxConcurrentScopes }, "sync scheduler started");
     void this.tick();
   }
 

@@ -1,0 +1,63 @@
+import { afterEach, expect, it } from "vitest";
+import { startSim, type Sim } from "@jumpcloud-sync/jumpcloud-sim";
+import { DIRECTORY_STREAM, USAGE_STREAM } from "@jumpcloud-sync/domain";
+import type { StreamDefinition } from "../../src/sync/stream-definition.types.js";
+import { StreamRegistry } from "../../src/sync/stream-registry.service.js";
+import { addSimAccount, bootService, describeOnDatabases, ranOk, type Service } from "../support/harness.js";
+
+describeOnDatabases("streams registered by a module", (db) => {
+  let sim: Sim;
+  let service: Service;
+
+  afterEach(async () => {
+    await service?.close();
+    await sim?.close();
+  });
+
+  function probe(name: string, extra: Partial<StreamDefinition>, run: StreamDefinition["run"]): StreamDefinition {
+    return { name, module: "test", freshness: { defaultMinutes: 60 }, clearsOnSuccess: ["failing"], credentialFailureBlocksScope: false, run, ...extra };
+  }
+
+  it("a stream without dependencies runs beside the directory snapshot of its scope; a dependent one after its dependency", async () => {
+    // Every request takes 100 ms: the directory snapshot takes seconds, long enough to be seen running.
+    sim = await startSim({ scenario: "demo", seed: 3, latencyMs: 100 });
+    service = await bootService({ db: db(), clock: sim.clock });
+    const { scopes } = await addSimAccount(service, sim);
+    const scopeId = scopes[0]!.id;
+    const store = service.store;
+    const seen: Record<string, unknown> = {};
+    const registry = service.app.get(StreamRegistry);
+    registry.register(
+      probe("devices", {}, async (ctx) => {
+        // Sequential streams would have finished the snapshot before this one started.
+        seen.directoryRunsAtStart = (await store.runs.listRuns({ scopeId, stream: DIRECTORY_STREAM, limit: 5 })).items.map((r) => r.state);
+        seen.client = typeof ctx.client.listUsers;
+        return { kind: "succeeded", summary: "devices" };
+      }),
+    );
+    registry.register(
+      probe("software-events", { after: ["devices"], freshness: { defaultMinutes: 5 } }, async () => {
+        seen.devicesSucceededBefore = (await store.runs.getStreamStatus(scopeId, "devices"))?.lastSuccessAt !== null;
+        return { kind: "succeeded", summary: "software events" };
+      }),
+    );
+
+    const [result] = await service.sync.syncNow({ scopeIds: [scopeId] });
+    expect(ranOk(result)).toBe(true);
+    expect(result!.streams.map((s) => s.stream)).toEqual([DIRECTORY_STREAM, USAGE_STREAM, "devices", "software-events"]);
+    expect(seen.directoryRunsAtStart).not.toContain("succeeded");
+    expect(seen.devicesSucceededBefore).toBe(true);
+    expect(seen.client).toBe("function");
+    // Each stream is due again after its own freshness target.
+    const status = await store.runs.getStreamStatus(scopeId, "software-events");
+    expect(status?.nextAttemptAt?.getTime()).toBe(sim.clock.now().getTime() + 5 * 60_000);
+
+    // The API and the scheduler enumerate the registry: the new streams show without touching them.
+    expect(service.sync.streams()).toEqual([DIRECTORY_STREAM, USAGE_STREAM, "devices", "software-events"]);
+    sim.clock.advance(6 * 60_000);
+    const due = await service.sync.launchDue({ trigger: "schedule" });
+    const [next] = await Promise.all(due);
+    // After 6 minutes only the 5-minute streams are due (usage and software-events), not the hourly ones.
+    expect(next!.streams.map((s) => s.stream)).toEqual([USAGE_STREAM, "software-events"]);
+  });
+});
