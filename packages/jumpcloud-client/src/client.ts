@@ -16,6 +16,7 @@ import { limiterForKey, type RateLimiter } from "./rate-limiter.js";
 import { createRedactor, type Redactor } from "./redact.js";
 import { resolveBaseUrls } from "./regions.js";
 import { call, invalidResponse, type CallContext } from "./responses.js";
+import { isRecord } from "./pagination.js";
 import { serializeV1Query, serializeV2Query } from "./serializers.js";
 import type {
   Application,
@@ -26,6 +27,10 @@ import type {
   GraphObjectWithPaths,
   InsightsPaths,
   Organization,
+  SoftwareApp,
+  SoftwareAppStatus,
+  SoftwareAppWithStatus,
+  System,
   SystemInsightsRow,
   SystemInsightsTable,
   SystemUser,
@@ -41,7 +46,10 @@ import type {
   EventPage,
   JumpCloudClient,
   JumpCloudClientOptions,
+  ListSystemsOptions,
   ListUsersOptions,
+  SoftwareAppAssociationTarget,
+  SystemAssociationTarget,
   SystemInsightsOptions,
 } from "./types.js";
 
@@ -96,6 +104,12 @@ export function createJumpCloudClient(options: JumpCloudClientOptions): JumpClou
 
 function op(name: string): Record<string, string> {
   return { [OPERATION_HEADER]: name };
+}
+
+function targetsOf<T extends string>(operation: string, targets: T | readonly T[]): T[] {
+  const list = typeof targets === "string" ? [targets] : [...new Set(targets)];
+  if (list.length === 0) throw new RangeError(`${operation}: at least one target is required`);
+  return list;
 }
 
 class JumpCloudClientImpl implements JumpCloudClient {
@@ -341,6 +355,137 @@ class JumpCloudClientImpl implements JumpCloudClient {
     });
   }
 
+  // ---- MDM: devices, bindings, managed software ------------------------------------------------
+
+  listSystems(opts: ListSystemsOptions = {}): AsyncIterable<System> {
+    const operation = "listSystems";
+    const ctx = this.#ctx("console");
+    const fields = opts.fields && opts.fields.length > 0 ? [...new Set(["_id", ...opts.fields])].join(" ") : undefined;
+    const filters = opts.filter ?? [];
+    return paginateV1<System>({
+      operation,
+      ctx,
+      emit: this.#emit,
+      limit: V1_LIMIT,
+      fetchPage: (skip, limit) =>
+        call(operation, ctx, () =>
+          this.console.GET("/api/systems", {
+            params: { query: { limit, skip, sort: "_id", ...(fields === undefined ? {} : { fields }) } },
+            querySerializer: (q) => serializeV1Query(q, filters),
+            headers: op(operation),
+          }),
+        ),
+    });
+  }
+
+  listSystemUsers(systemId: string): AsyncIterable<GraphObjectWithPaths> {
+    const operation = "listSystemUsers";
+    const ctx = this.#ctx("console");
+    return this.#v2<GraphObjectWithPaths>(operation, ctx, keyByTypeAndId, (skip, limit) =>
+      this.console.GET("/api/v2/systems/{system_id}/users", { params: { path: { system_id: systemId }, query: { limit, skip } }, headers: op(operation) }),
+    );
+  }
+
+  listUserSystems(userId: string): AsyncIterable<GraphObjectWithPaths> {
+    const operation = "listUserSystems";
+    const ctx = this.#ctx("console");
+    return this.#v2<GraphObjectWithPaths>(operation, ctx, keyByTypeAndId, (skip, limit) =>
+      this.console.GET("/api/v2/users/{user_id}/systems", { params: { path: { user_id: userId }, query: { limit, skip } }, headers: op(operation) }),
+    );
+  }
+
+  listSystemAssociations(systemId: string, targets: SystemAssociationTarget | readonly SystemAssociationTarget[]): AsyncIterable<GraphConnection> {
+    const operation = "listSystemAssociations";
+    const targetList = targetsOf(operation, targets);
+    const ctx = this.#ctx("console");
+    return this.#v2<GraphConnection>(operation, ctx, keyByTarget, (skip, limit) =>
+      this.console.GET("/api/v2/systems/{system_id}/associations", {
+        params: { path: { system_id: systemId }, query: { targets: targetList, limit, skip } },
+        headers: op(operation),
+      }),
+    );
+  }
+
+  listSystemMemberOf(systemId: string): AsyncIterable<GraphObjectWithPaths> {
+    const operation = "listSystemMemberOf";
+    const ctx = this.#ctx("console");
+    return this.#v2<GraphObjectWithPaths>(operation, ctx, keyByTypeAndId, (skip, limit) =>
+      this.console.GET("/api/v2/systems/{system_id}/memberof", { params: { path: { system_id: systemId }, query: { limit, skip } }, headers: op(operation) }),
+    );
+  }
+
+  listSystemGroupMembers(groupId: string): AsyncIterable<GraphConnection> {
+    const operation = "listSystemGroupMembers";
+    const ctx = this.#ctx("console");
+    return this.#v2<GraphConnection>(operation, ctx, keyByTarget, (skip, limit) =>
+      this.console.GET("/api/v2/systemgroups/{group_id}/members", { params: { path: { group_id: groupId }, query: { limit, skip } }, headers: op(operation) }),
+    );
+  }
+
+  listSystemSoftwareAppStatuses(systemId: string): AsyncIterable<SoftwareAppWithStatus> {
+    const operation = "listSystemSoftwareAppStatuses";
+    const ctx = this.#ctx("console");
+    // One row per app on this device: the app's id identifies the row.
+    const keyOf = (row: Record<string, unknown>) => (isRecord(row.app) ? keyById(row.app) : undefined);
+    return this.#v2<SoftwareAppWithStatus>(operation, ctx, keyOf, (skip, limit) =>
+      this.console.GET("/api/v2/systems/{system_id}/softwareappstatuses", { params: { path: { system_id: systemId }, query: { limit, skip } }, headers: op(operation) }),
+    );
+  }
+
+  listSoftwareApps(): AsyncIterable<SoftwareApp> {
+    const operation = "listSoftwareApps";
+    const ctx = this.#ctx("console");
+    return this.#v2<SoftwareApp>(operation, ctx, keyById, (skip, limit) => this.console.GET("/api/v2/softwareapps", { params: { query: { limit, skip } }, headers: op(operation) }));
+  }
+
+  async getSoftwareApp(id: string): Promise<SoftwareApp> {
+    const operation = "getSoftwareApp";
+    const ctx = this.#ctx("console");
+    const { data } = await call(operation, ctx, () => this.console.GET("/api/v2/softwareapps/{id}", { params: { path: { id } }, headers: op(operation) }));
+    if (!isRecord(data) || keyById(data) === undefined) throw invalidResponse(operation, ctx, "expected a software app with an id");
+    return data as SoftwareApp;
+  }
+
+  listSoftwareAppStatuses(appId: string): AsyncIterable<SoftwareAppStatus> {
+    const operation = "listSoftwareAppStatuses";
+    const ctx = this.#ctx("console");
+    // A status names its device; its own id is optional in the spec, the device is what it is about.
+    const keyOf = (row: Record<string, unknown>) => (typeof row.systemId === "string" && row.systemId !== "" ? row.systemId : undefined);
+    return this.#v2<SoftwareAppStatus>(operation, ctx, keyOf, (skip, limit) =>
+      this.console.GET("/api/v2/softwareapps/{software_app_id}/statuses", { params: { path: { software_app_id: appId }, query: { limit, skip } }, headers: op(operation) }),
+    );
+  }
+
+  listSoftwareAppSystems(appId: string): AsyncIterable<GraphObjectWithPaths> {
+    const operation = "listSoftwareAppSystems";
+    const ctx = this.#ctx("console");
+    return this.#v2<GraphObjectWithPaths>(operation, ctx, keyByTypeAndId, (skip, limit) =>
+      this.console.GET("/api/v2/softwareapps/{software_app_id}/systems", { params: { path: { software_app_id: appId }, query: { limit, skip } }, headers: op(operation) }),
+    );
+  }
+
+  listSoftwareAppAssociations(appId: string, targets: SoftwareAppAssociationTarget | readonly SoftwareAppAssociationTarget[]): AsyncIterable<GraphConnection> {
+    const operation = "listSoftwareAppAssociations";
+    const targetList = targetsOf(operation, targets);
+    const ctx = this.#ctx("console");
+    return this.#v2<GraphConnection>(operation, ctx, keyByTarget, (skip, limit) =>
+      this.console.GET("/api/v2/softwareapps/{software_app_id}/associations", {
+        params: { path: { software_app_id: appId }, query: { targets: targetList, limit, skip } },
+        headers: op(operation),
+      }),
+    );
+  }
+
+  /** A v2 listing paged by 100 with `keyOf` dedupe. */
+  #v2<T>(
+    operation: string,
+    ctx: CallContext,
+    keyOf: (row: Record<string, unknown>) => string | undefined,
+    fetch: (skip: number, limit: number) => Promise<{ data?: unknown; error?: unknown; response: Response }>,
+  ): AsyncIterable<T> {
+    return paginateV2<T>({ operation, ctx, emit: this.#emit, family: "v2", limit: V2_LIMIT, keyOf, fetchPage: (skip, limit) => call(operation, ctx, () => fetch(skip, limit)) });
+  }
+
   // ---- System Insights ------------------------------------------------------------------------
 
   listSystemInsights<T extends SystemInsightsTable>(table: T, opts: SystemInsightsOptions = {}): AsyncIterable<SystemInsightsRow<T>> {
@@ -377,6 +522,25 @@ class JumpCloudClientImpl implements JumpCloudClient {
           }),
         ),
     });
+  }
+
+  async *listSystemInsightsForSystems<T extends SystemInsightsTable>(
+    table: T,
+    systemIds: readonly string[],
+    opts: SystemInsightsOptions & { chunkSize?: number } = {},
+  ): AsyncIterable<SystemInsightsRow<T>> {
+    const chunkSize = opts.chunkSize ?? 100;
+    if (!Number.isInteger(chunkSize) || chunkSize < 1) throw new RangeError(`listSystemInsightsForSystems: chunkSize must be a positive integer (got ${chunkSize})`);
+    for (const id of systemIds) {
+      // `|` separates `in` terms and `,` separates filters: an id containing either would change the query.
+      if (id === "" || /[|,]/u.test(id)) throw new RangeError(`listSystemInsightsForSystems: not a system id: ${JSON.stringify(id)}`);
+    }
+    const ids = [...new Set(systemIds)];
+    const { chunkSize: _chunkSize, ...rest } = opts;
+    for (let i = 0; i < ids.length; i += chunkSize) {
+      const filter = [`system_id:in:${ids.slice(i, i + chunkSize).join("|")}`, ...(rest.filter ?? [])];
+      yield* this.listSystemInsights(table, { ...rest, filter });
+    }
   }
 
   // ---- Directory Insights ---------------------------------------------------------------------

@@ -11,7 +11,11 @@ export type {
   Region,
   RetryOptions,
   SystemInsightsOptions,
+  ListSystemsOptions,
+  SystemAssociationTarget,
+  SoftwareAppAssociationTarget,
 } from "./types.js";
+export { SOFTWARE_EVENT_TYPES, softwareEventQuery, type SoftwareEventType } from "./software-events.js";
 export { JumpCloudApiError, isJumpCloudApiError, type JumpCloudErrorKind } from "./errors.js";
 export { CONSOLE_BASE_URLS, INSIGHTS_BASE_URLS } from "./regions.js";
 export type {
@@ -28,6 +32,11 @@ export type {
   InsightsService,
   Organization,
   SearchAfter,
+  SoftwareApp,
+  SoftwareAppSettings,
+  SoftwareAppStatus,
+  SoftwareAppWithStatus,
+  System,
   SystemInsightsRow,
   SystemInsightsTable,
   SystemUser,

@@ -19,7 +19,7 @@ interface SkipPaging {
   fetchPage: (skip: number, limit: number) => Promise<Page>;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 

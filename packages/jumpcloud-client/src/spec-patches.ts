@@ -49,6 +49,8 @@ type WithV1Ids<T> = Omit<T, "_id" | "id"> & { _id: string; id: string };
 export type Organization = WithV1Ids<ConsoleSchemas["organization"]>;
 export type SystemUser = WithV1Ids<ConsoleSchemas["systemuserreturn"]>;
 export type Application = WithV1Ids<ConsoleSchemas["application"]>;
+/** A device (`GET /api/systems`, v1). */
+export type System = WithV1Ids<ConsoleSchemas["system"]>;
 /** Body of `POST /api/systemusers` (`username` and `email` required). */
 export type SystemUserCreate = ConsoleSchemas["systemuserputpost"];
 /** Body of `PUT /api/systemusers/{id}` (partial update). */
@@ -63,6 +65,15 @@ export type SystemUserActivate = { email?: boolean | string };
 // as invalid responses, because paging dedupes by it.
 export type UserGroup = Omit<ConsoleSchemas["UserGroup"], "id"> & { id: string };
 export type GraphConnection = ConsoleSchemas["GraphConnection"];
+
+// MDM software apps (v2): `id` is optional in the spec; rows without one are rejected as invalid
+// responses, because paging dedupes by it and every status refers to it.
+export type SoftwareApp = Omit<ConsoleSchemas["software-app"], "id"> & { id: string };
+export type SoftwareAppSettings = ConsoleSchemas["software-app-settings"];
+/** A managed app's state on one device; `state` is not enumerated by the spec (`INSTALLED`, `FAILED`, `PENDING`, … as reported). */
+export type SoftwareAppStatus = ConsoleSchemas["software-app-status"];
+/** `GET /api/v2/systems/{id}/softwareappstatuses` rows: the app and its status on that device. */
+export type SoftwareAppWithStatus = ConsoleSchemas["software-app-with-status"];
 export type GraphObjectWithPaths = ConsoleSchemas["GraphObjectWithPaths"];
 export type GraphObject = ConsoleSchemas["GraphObject"];
 

@@ -10,6 +10,10 @@ import type {
   InsightsPaths,
   Organization,
   SearchAfter,
+  SoftwareApp,
+  SoftwareAppStatus,
+  SoftwareAppWithStatus,
+  System,
   SystemInsightsRow,
   SystemInsightsTable,
   SystemUser,
@@ -67,6 +71,17 @@ export type ClientEvent =
   | { type: "page"; operation: string; family: PageFamily; rows: number };
 
 export type ApplicationAssociationTarget = "user" | "user_group";
+/** Targets of `GET /api/v2/systems/{id}/associations` (spec `trait_graphTargetsSystem_targets`). */
+export type SystemAssociationTarget = "command" | "policy" | "policy_group" | "user" | "user_group";
+/** Targets of `GET /api/v2/softwareapps/{id}/associations`. */
+export type SoftwareAppAssociationTarget = "system" | "system_group";
+
+export interface ListSystemsOptions {
+  /** v1 `fields`, sent space-separated. `_id`/`id` are always kept. */
+  fields?: string[];
+  /** v1 filters with the `$` operators, e.g. `osFamily:$eq:windows`. Several are ANDed (`filter[0]=…`). */
+  filter?: string[];
+}
 
 export type PageFamily = "v1" | "v2" | "systeminsights" | "insights";
 
@@ -134,8 +149,44 @@ export interface JumpCloudClient {
    */
   listApplicationAssociations(appId: string, targets: ApplicationAssociationTarget | readonly ApplicationAssociationTarget[]): AsyncIterable<GraphConnection>;
 
+  // ---- MDM: devices, bindings, managed software ----
+  /** `GET /api/systems` (devices), v1 paging: limit 100, `sort=_id`. */
+  listSystems(opts?: ListSystemsOptions): AsyncIterable<System>;
+  /** `GET /api/v2/systems/{system_id}/users`: users bound to the device, directly or through groups, with `paths`. */
+  listSystemUsers(systemId: string): AsyncIterable<GraphObjectWithPaths>;
+  /** `GET /api/v2/users/{user_id}/systems`: the devices a user is bound to, with `paths`. */
+  listUserSystems(userId: string): AsyncIterable<GraphObjectWithPaths>;
+  /** `GET /api/v2/systems/{system_id}/associations?targets=…`: direct edges; several targets comma-joined. */
+  listSystemAssociations(systemId: string, targets: SystemAssociationTarget | readonly SystemAssociationTarget[]): AsyncIterable<GraphConnection>;
+  /** `GET /api/v2/systems/{system_id}/memberof`: the device's groups, with paths. */
+  listSystemMemberOf(systemId: string): AsyncIterable<GraphObjectWithPaths>;
+  /** `GET /api/v2/systemgroups/{group_id}/members`: direct members (devices) as graph edges. */
+  listSystemGroupMembers(groupId: string): AsyncIterable<GraphConnection>;
+  /** `GET /api/v2/systems/{system_id}/softwareappstatuses`: every managed app of the device with its status. */
+  listSystemSoftwareAppStatuses(systemId: string): AsyncIterable<SoftwareAppWithStatus>;
+  /** `GET /api/v2/softwareapps`: the managed software apps (what JumpCloud deploys, not an inventory). */
+  listSoftwareApps(): AsyncIterable<SoftwareApp>;
+  /** `GET /api/v2/softwareapps/{id}`. */
+  getSoftwareApp(id: string): Promise<SoftwareApp>;
+  /** `GET /api/v2/softwareapps/{id}/statuses`: the app's state on each device (every state). */
+  listSoftwareAppStatuses(appId: string): AsyncIterable<SoftwareAppStatus>;
+  /** `GET /api/v2/softwareapps/{id}/systems`: devices the app reaches, directly or through device groups, with `paths`. */
+  listSoftwareAppSystems(appId: string): AsyncIterable<GraphObjectWithPaths>;
+  /** `GET /api/v2/softwareapps/{id}/associations?targets=system|system_group`: direct edges. */
+  listSoftwareAppAssociations(appId: string, targets: SoftwareAppAssociationTarget | readonly SoftwareAppAssociationTarget[]): AsyncIterable<GraphConnection>;
+
   /** `GET /api/v2/systeminsights/<table>`: bare arrays, limit up to 10 000, `eq`/`in` filters. */
   listSystemInsights<T extends SystemInsightsTable>(table: T, opts?: SystemInsightsOptions): AsyncIterable<SystemInsightsRow<T>>;
+  /**
+   * One table's rows for the given devices: `system_id:in:a|b|…` in chunks of `chunkSize` ids
+   * (default 100, keeping URLs short), each chunk paged like `listSystemInsights`; `opts.filter`
+   * is ANDed to each chunk's filter.
+   */
+  listSystemInsightsForSystems<T extends SystemInsightsTable>(
+    table: T,
+    systemIds: readonly string[],
+    opts?: SystemInsightsOptions & { chunkSize?: number },
+  ): AsyncIterable<SystemInsightsRow<T>>;
 
   /** Directory Insights `POST /events`, paged by `search_after`. Defaults: `limit` 10 000, `sort` ASC. */
   events(query: EventQuery): AsyncIterable<EventPage>;

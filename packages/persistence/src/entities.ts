@@ -234,6 +234,143 @@ export const ApiTokenSchema = defineEntity({
   },
 });
 
+// ---- MDM (issue 11) ---------------------------------------------------------------------------
+// Upstream strings compared by the reconcilers (`lastContact`, a status `timestamp`) stay text so
+// they round-trip byte for byte; `last_contact_at` is the parsed copy the device filters use.
+
+export const DeviceSchema = defineEntity({
+  name: "DeviceRow",
+  tableName: "device",
+  properties: {
+    scopeId: p.string().primary(),
+    id: p.string().primary(),
+    hostname: p.text().nullable(),
+    displayName: p.text().nullable(),
+    serialNumber: p.text().nullable(),
+    os: p.text().nullable(),
+    osFamily: p.text().nullable(),
+    version: p.text().nullable(),
+    arch: p.text().nullable(),
+    lastContact: p.string().nullable(),
+    lastContactAt: p.datetime().nullable(),
+    active: p.boolean(),
+    agentVersion: p.text().nullable(),
+    systemInsights: p.string(),
+    /** JSON of the domain's MdmEnrollment, or null. */
+    mdm: p.text().nullable(),
+    upstreamCreatedAt: p.string().nullable(),
+    removedAt: p.datetime().nullable(),
+    updatedAt: p.datetime(),
+  },
+  indexes: [{ name: "device_scope_updated_index", properties: ["scopeId", "updatedAt"] }],
+});
+
+export const DeviceBindingSchema = defineEntity({
+  name: "DeviceBindingRow",
+  tableName: "device_binding",
+  properties: {
+    scopeId: p.string().primary(),
+    deviceId: p.string().primary(),
+    userId: p.string().primary(),
+    removedAt: p.datetime().nullable(),
+    updatedAt: p.datetime(),
+  },
+  // A user's devices (DeviceQuery.userId, a user's installed apps).
+  indexes: [{ name: "device_binding_scope_user_index", properties: ["scopeId", "userId"] }],
+});
+
+export const ManagedAppSchema = defineEntity({
+  name: "ManagedAppRow",
+  tableName: "managed_app",
+  properties: {
+    scopeId: p.string().primary(),
+    id: p.string().primary(),
+    displayName: p.text(),
+    appKey: p.text(),
+    /** JSON array of the domain's ManagedAppSetting. */
+    settings: p.text(),
+    upstreamCreatedAt: p.string().nullable(),
+    upstreamUpdatedAt: p.string().nullable(),
+    removedAt: p.datetime().nullable(),
+    updatedAt: p.datetime(),
+  },
+});
+
+export const ManagedAppStatusSchema = defineEntity({
+  name: "ManagedAppStatusRow",
+  tableName: "managed_app_status",
+  properties: {
+    scopeId: p.string().primary(),
+    appId: p.string().primary(),
+    deviceId: p.string().primary(),
+    state: p.string(),
+    version: p.text().nullable(),
+    /** The status `timestamp` as reported. */
+    reportedAt: p.string().nullable(),
+    details: p.text().nullable(),
+    code: p.integer().nullable(),
+    removedAt: p.datetime().nullable(),
+    updatedAt: p.datetime(),
+  },
+  indexes: [{ name: "managed_app_status_scope_device_index", properties: ["scopeId", "deviceId"] }],
+});
+
+export const ManagedAppLinkSchema = defineEntity({
+  name: "ManagedAppLinkRow",
+  tableName: "managed_app_link",
+  properties: {
+    scopeId: p.string().primary(),
+    appId: p.string().primary(),
+    deviceId: p.string().primary(),
+    direct: p.boolean(),
+    /** JSON array of device group ids. */
+    groupIds: p.text(),
+    removedAt: p.datetime().nullable(),
+    updatedAt: p.datetime(),
+  },
+});
+
+export const InstallationSchema = defineEntity({
+  name: "InstallationRow",
+  tableName: "installation",
+  properties: {
+    scopeId: p.string().primary(),
+    deviceId: p.string().primary(),
+    appKey: p.text().primary(),
+    /** `managed` | `events` | `inventory`. */
+    source: p.string().primary(),
+    /** Managed app id, `""` for events, the System Insights table for inventory. */
+    sourceRef: p.string().primary(),
+    name: p.text(),
+    version: p.text().nullable(),
+    packageManager: p.text().nullable(),
+    firstSeenAt: p.datetime().nullable(),
+    lastSeenAt: p.datetime().nullable(),
+    evidenceAt: p.datetime(),
+    evidenceId: p.string(),
+    evidenceKind: p.string(),
+    removedAt: p.datetime().nullable(),
+    updatedAt: p.datetime(),
+  },
+  indexes: [
+    // An app's devices and counts (installed-apps read models).
+    { name: "installation_scope_app_index", properties: ["scopeId", "appKey"] },
+    { name: "installation_scope_updated_index", properties: ["scopeId", "updatedAt"] },
+  ],
+});
+
+export const SoftwareEventsCoverageSchema = defineEntity({
+  name: "SoftwareEventsCoverageRow",
+  tableName: "software_events_coverage",
+  properties: {
+    scopeId: p.string().primary(),
+    kind: p.string(),
+    since: p.string().nullable(),
+    reason: p.string().nullable(),
+    detail: p.text().nullable(),
+  },
+});
+
 /** Every table of the store, for `MikroORM.init`, `@mikro-orm/nestjs` and the migrator. */
 export const entities = [
   AccountSchema,
@@ -250,4 +387,11 @@ export const entities = [
   StreamStatusSchema,
   AuditEntrySchema,
   ApiTokenSchema,
+  DeviceSchema,
+  DeviceBindingSchema,
+  ManagedAppSchema,
+  ManagedAppStatusSchema,
+  ManagedAppLinkSchema,
+  InstallationSchema,
+  SoftwareEventsCoverageSchema,
 ] as const;

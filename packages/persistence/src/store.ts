@@ -9,6 +9,8 @@ import type {
   DirectoryQueryPort,
   DirectoryStorePort,
   LeasePort,
+  MdmQueryPort,
+  MdmStorePort,
   SyncRunPort,
 } from "@jumpcloud-sync/domain";
 import { mikroOrmConfig, type StoreConfig } from "./config.js";
@@ -20,6 +22,8 @@ import { CursorRepository } from "./repositories/cursor.repository.js";
 import { DirectoryQueryRepository } from "./repositories/directory-query.repository.js";
 import { DirectoryStoreRepository } from "./repositories/directory-store.repository.js";
 import { LeaseRepository } from "./repositories/lease.repository.js";
+import { MdmQueryRepository } from "./repositories/mdm-query.repository.js";
+import { MdmStoreRepository } from "./repositories/mdm-store.repository.js";
 import { SyncRunRepository } from "./repositories/sync-run.repository.js";
 import { SecretBox } from "./secret-box.js";
 
@@ -28,6 +32,9 @@ export interface Store {
   readonly orm: MikroORM;
   readonly directory: DirectoryStorePort;
   readonly query: DirectoryQueryPort;
+  /** MDM (devices, managed apps, installations): one atomic write per stream, the software-events cursor. */
+  readonly mdm: MdmStorePort;
+  readonly mdmQuery: MdmQueryPort;
   readonly cursors: CursorPort;
   readonly leases: LeasePort;
   readonly runs: SyncRunPort;
@@ -92,6 +99,8 @@ export async function storeOnOrm(orm: MikroORM, config: StoreConfig, options: { 
     orm,
     directory: new DirectoryStoreRepository(db),
     query: new DirectoryQueryRepository(db),
+    mdm: new MdmStoreRepository(db),
+    mdmQuery: new MdmQueryRepository(db),
     cursors: new CursorRepository(db),
     leases: new LeaseRepository(db),
     runs: new SyncRunRepository(db),

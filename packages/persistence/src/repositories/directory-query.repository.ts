@@ -295,7 +295,7 @@ async function coverageOf(s: Session, scopeIds: readonly string[]): Promise<Map<
 }
 
 /** `<head> (?, ?, …) <tail>` over `ids`, in slices that respect the parameter limit. */
-async function selectIn(s: Session, head: string, before: readonly Param[], ids: readonly string[], tail = "", after: readonly Param[] = []): Promise<Record<string, unknown>[]> {
+export async function selectIn(s: Session, head: string, before: readonly Param[], ids: readonly string[], tail = "", after: readonly Param[] = []): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = [];
   for (let i = 0; i < ids.length; i += 10_000) {
     const slice = ids.slice(i, i + 10_000);
@@ -304,7 +304,7 @@ async function selectIn(s: Session, head: string, before: readonly Param[], ids:
   return out;
 }
 
-function groupByScope(rows: readonly Record<string, unknown>[]): Map<string, Record<string, unknown>[]> {
+export function groupByScope(rows: readonly Record<string, unknown>[]): Map<string, Record<string, unknown>[]> {
   const out = new Map<string, Record<string, unknown>[]>();
   for (const r of rows) {
     const scopeId = str(r["scope_id"]);
@@ -325,10 +325,10 @@ function next(rows: readonly Record<string, unknown>[], limit: number): string |
   return rows.length > limit && last !== undefined ? encodeCursor([str(last["scope_id"]), str(last["id"])]) : null;
 }
 
-function whereSql(where: readonly string[]): string {
+export function whereSql(where: readonly string[]): string {
   return where.length > 0 ? `where ${where.join(" and ")}` : "";
 }
 
-function likePattern(term: string): string {
+export function likePattern(term: string): string {
   return `%${term.toLowerCase().replace(/[\\%_]/gu, (c) => `\\${c}`)}%`;
 }

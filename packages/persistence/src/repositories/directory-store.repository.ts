@@ -6,9 +6,7 @@ import {
   type DirectoryState,
   type DirectoryStorePort,
   type DirectoryUser,
-  type EntityChanges,
   type InsightsCursor,
-  type Removal,
   type SsoApplication,
   type Tracked,
   type UsageCoverage,
@@ -20,17 +18,8 @@ import {
   type WriteStats,
 } from "@jumpcloud-sync/domain";
 import { chunks, parseIso, str, strOrNull, toBool, toIsoOrNull, valuesList, type Db, type Param, type Session } from "../db.js";
+import { addStats, freshKeys, splitPair, upsertBatch, writeEntityChanges, ZERO, type TableSpec } from "./table-writer.js";
 import { saveCursor } from "./cursor.repository.js";
-
-/** How one directory table is written: its key, its columns and how a record becomes a row. */
-interface TableSpec<T> {
-  readonly table: string;
-  /** Key columns after `scope_id`. */
-  readonly keys: readonly string[];
-  /** Value columns compared (IS DISTINCT FROM) to decide whether an upsert changes the row. */
-  readonly values: readonly string[];
-  readonly row: (r: T) => Param[];
-}
 
 const USER: TableSpec<DirectoryUser> = {
   table: "directory_user",
@@ -74,6 +63,7 @@ const USER: TableSpec<DirectoryUser> = {
     JSON.stringify(u.groupIds),
     u.createdAt,
   ],
+  keyParts: (k) => [k],
 };
 
 const GROUP: TableSpec<UserGroup> = {
@@ -81,6 +71,7 @@ const GROUP: TableSpec<UserGroup> = {
   keys: ["id"],
   values: ["name", "description"],
   row: (g) => [g.id, g.name, g.description],
+  keyParts: (k) => [k],
 };
 
 const APPLICATION: TableSpec<SsoApplication> = {
@@ -88,6 +79,7 @@ const APPLICATION: TableSpec<SsoApplication> = {
   keys: ["id"],
   values: ["name", "display_name", "display_label", "sso_url", "sso_type", "active"],
   row: (a) => [a.id, a.name, a.displayName, a.displayLabel, a.ssoUrl, a.ssoType, a.active],
+  keyParts: (k) => [k],
 };
 
 const ASSIGNMENT: TableSpec<AppAssignment> = {
@@ -95,13 +87,8 @@ const ASSIGNMENT: TableSpec<AppAssignment> = {
   keys: ["application_id", "user_id"],
   values: ["direct", "group_ids"],
   row: (a) => [a.applicationId, a.userId, a.direct, JSON.stringify(a.groupIds)],
+  keyParts: splitPair,
 };
-
-const ZERO: WriteStats = { inserted: 0, updated: 0, deleted: 0 };
-
-function add(a: WriteStats, b: WriteStats): WriteStats {
-  return { inserted: a.inserted + b.inserted, updated: a.updated + b.updated, deleted: a.deleted + b.deleted };
-}
 
 export class DirectoryStoreRepository implements DirectoryStorePort {
   readonly #db: Db;
@@ -145,67 +132,12 @@ export class DirectoryStoreRepository implements DirectoryStorePort {
     const now = new Date();
     return this.#db.tx(async (s) => {
       let stats = ZERO;
-      stats = add(stats, await this.#apply(s, scopeId, USER, changes.users, (u) => u.id, now));
-      stats = add(stats, await this.#apply(s, scopeId, GROUP, changes.groups, (g) => g.id, now));
-      stats = add(stats, await this.#apply(s, scopeId, APPLICATION, changes.applications, (a) => a.id, now));
-      stats = add(stats, await this.#apply(s, scopeId, ASSIGNMENT, changes.assignments, (a) => `${a.applicationId}/${a.userId}`, now));
+      stats = addStats(stats, await writeEntityChanges(s, this.#db, scopeId, USER, changes.users, (u) => u.id, now));
+      stats = addStats(stats, await writeEntityChanges(s, this.#db, scopeId, GROUP, changes.groups, (g) => g.id, now));
+      stats = addStats(stats, await writeEntityChanges(s, this.#db, scopeId, APPLICATION, changes.applications, (a) => a.id, now));
+      stats = addStats(stats, await writeEntityChanges(s, this.#db, scopeId, ASSIGNMENT, changes.assignments, (a) => `${a.applicationId}/${a.userId}`, now));
       return stats;
     });
-  }
-
-  /**
-   * Created and updated records go through one set-based upsert per batch whose DO UPDATE only
-   * fires when a value differs or the row is a tombstone (re-creation clears `removed_at`), so
-   * unchanged rows are never written; removals stamp `removed_at` on live rows only.
-   */
-  async #apply<T, K extends string>(s: Session, scopeId: string, spec: TableSpec<T>, changes: EntityChanges<T, K>, keyOf: (t: T) => string, now: Date): Promise<WriteStats> {
-    let inserted = 0;
-    let updated = 0;
-    const upserts = dedupe([...changes.created, ...changes.updated], keyOf);
-    if (upserts.length > 0) {
-      const columns = ["scope_id", ...spec.keys, ...spec.values, "updated_at"];
-      const set = [...spec.values.map((c) => `${c} = excluded.${c}`), "removed_at = null", "updated_at = excluded.updated_at"].join(", ");
-      const changed = [...spec.values.map((c) => `${spec.table}.${c} is distinct from excluded.${c}`), `${spec.table}.removed_at is not null`].join(" or ");
-      for (const batch of chunks(upserts, this.#db.batchSize(columns.length))) {
-        const params: Param[] = [];
-        const keys: Param[][] = [];
-        for (const r of batch) {
-          const row = spec.row(r);
-          keys.push(row.slice(0, spec.keys.length));
-          params.push(scopeId, ...row, now);
-        }
-        const written = await upsert(
-          s,
-          `insert into ${spec.table} (${columns.join(", ")}) values ${valuesList(batch.length, columns.length)}
-           on conflict (scope_id, ${spec.keys.join(", ")}) do update set ${set} where ${changed}`,
-          params,
-          () => existing(s, spec.table, scopeId, spec.keys, keys, batch.length),
-        );
-        inserted += written.inserted;
-        updated += written.updated;
-      }
-    }
-    updated += await this.#remove(s, scopeId, spec, changes.removed, now);
-    return { inserted, updated, deleted: 0 };
-  }
-
-  async #remove<T>(s: Session, scopeId: string, spec: TableSpec<T>, removed: readonly Removal[], now: Date): Promise<number> {
-    let n = 0;
-    // Grouped by date so that one statement stamps many rows; a tombstone keeps its first date.
-    const byDate = new Map<string, Removal[]>();
-    for (const r of removed) byDate.set(r.removedAt, [...(byDate.get(r.removedAt) ?? []), r]);
-    for (const [removedAt, group] of byDate) {
-      const at = parseIso(removedAt, "removedAt");
-      const keyCols = spec.keys.length;
-      for (const batch of chunks(group, this.#db.batchSize(keyCols + 1))) {
-        // `updated_at` is when the store learnt it, so `updatedSince` readers see the removal.
-        const params: Param[] = [at, now, scopeId];
-        for (const r of batch) params.push(...splitKey(r.key, keyCols));
-        const keyList = keyCols === 1 ? `id in (${batch.map(() => "?").join(", ")})` : `(${spec.keys.join(", ")}) in (values ${valuesList(batch.length, keyCols)})`;
-        n += await s.run(`update ${spec.table} set removed_at = ?, updated_at = ? where scope_id = ? and removed_at is null and ${keyList}`, params);
-      }
-    }
-    return n;
   }
 
   async loadUsage(scopeId: string): Promise<ReadonlyMap<UsageKey, UsageRecord>> {
@@ -271,10 +203,13 @@ export class DirectoryStoreRepository implements DirectoryStorePort {
   }
 }
 
-/** Every synced and bookkeeping row of a scope (not the scope itself). */
+/** The MDM tables of a scope (`MdmStoreRepository.purgeScope` removes these and its cursor). */
+export const MDM_TABLES = ["device", "device_binding", "managed_app", "managed_app_status", "managed_app_link", "installation", "software_events_coverage"] as const;
+
+/** Every synced and bookkeeping row of a scope (not the scope itself), MDM included. */
 export async function purgeScopeData(s: Session, scopeId: string): Promise<number> {
   let n = 0;
-  for (const table of ["directory_user", "directory_group", "directory_application", "app_assignment", "usage_record", "usage_coverage", "sync_cursor", "sync_lease", "sync_run", "stream_status"]) {
+  for (const table of ["directory_user", "directory_group", "directory_application", "app_assignment", "usage_record", "usage_coverage", ...MDM_TABLES, "sync_cursor", "sync_lease", "sync_run", "stream_status"]) {
     n += await s.run(`delete from ${table} where scope_id = ?`, [scopeId]);
   }
   return n;
@@ -307,7 +242,7 @@ export async function upsertUsage(s: Session, db: Db, scopeId: string, records: 
     const params: Param[] = [];
     for (const r of batch) params.push(scopeId, r.userId, r.applicationId ?? "", parseIso(r.lastUsedAt, "lastUsedAt"), r.source, r.eventId);
     const keys = batch.map((r): Param[] => [r.userId, r.applicationId ?? ""]);
-    const written = await upsert(
+    const written = await upsertBatch(
       s,
       `insert into usage_record (${USAGE_COLUMNS.join(", ")}) values ${valuesList(batch.length, USAGE_COLUMNS.length)}
        on conflict (scope_id, user_id, application_id) do update
@@ -317,48 +252,12 @@ export async function upsertUsage(s: Session, db: Db, scopeId: string, records: 
           or (excluded.last_used_at = usage_record.last_used_at and excluded.event_id = usage_record.event_id
               and excluded.source ${binary} > usage_record.source ${binary})`,
       params,
-      () => existing(s, "usage_record", scopeId, ["user_id", "application_id"], keys, batch.length),
+      () => freshKeys(s, "usage_record", scopeId, ["user_id", "application_id"], keys, batch.length),
     );
     inserted += written.inserted;
     updated += written.updated;
   }
   return { inserted, updated, deleted: 0 };
-}
-
-/**
- * Runs one upsert batch and tells inserts from updates. PostgreSQL says so itself (`xmax = 0` on
- * a freshly inserted row version); SQLite's affected-row count does not, so there the batch's keys
- * are probed first (`existing`, an O(batch) primary-key lookup in the same transaction).
- */
-async function upsert(s: Session, sql: string, params: readonly Param[], freshKeys: () => Promise<number>): Promise<{ inserted: number; updated: number }> {
-  if (s.dialect === "postgresql") {
-    const rows = await s.all(`${sql} returning (xmax = 0) as inserted`, params);
-    const inserted = rows.filter((r) => r["inserted"] === true).length;
-    return { inserted, updated: rows.length - inserted };
-  }
-  const inserted = await freshKeys();
-  const touched = await s.run(sql, params);
-  return { inserted, updated: touched - inserted };
-}
-
-/** How many of a batch's (distinct) keys have no row yet. */
-async function existing(s: Session, table: string, scopeId: string, keyColumns: readonly string[], keys: readonly Param[][], size: number): Promise<number> {
-  const list = keyColumns.length === 1 ? `${keyColumns[0]} in (${keys.map(() => "?").join(", ")})` : `(${keyColumns.join(", ")}) in (values ${valuesList(keys.length, keyColumns.length)})`;
-  const r = await s.get(`select count(*) as n from ${table} where scope_id = ? and ${list}`, [scopeId, ...keys.flat()]);
-  return size - Number(r?.["n"] ?? 0);
-}
-
-function dedupe<T>(records: readonly T[], keyOf: (t: T) => string): T[] {
-  const byKey = new Map<string, T>();
-  for (const r of records) byKey.set(keyOf(r), r);
-  return [...byKey.values()];
-}
-
-function splitKey(key: string, parts: number): string[] {
-  if (parts === 1) return [key];
-  const i = key.indexOf("/");
-  if (i < 0) throw new TypeError(`not an assignment key (applicationId/userId): ${key}`);
-  return [key.slice(0, i), key.slice(i + 1)];
 }
 
 export function parseIds(v: unknown): string[] {
