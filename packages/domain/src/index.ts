@@ -14,3 +14,5 @@ export * from "./username.js";
 export * from "./rules/reconcile.js";
 export * from "./rules/usage.js";
 export * from "./rules/backoff.js";
+// App identity: one product under its many names (installed apps, extensions, managed apps, SSO)
+export * from "./identity/index.js";
