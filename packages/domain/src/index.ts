@@ -19,3 +19,5 @@ export * from "./rules/reconcile.js";
 export * from "./rules/usage.js";
 export * from "./rules/backoff.js";
 export * from "./rules/mdm.js";
+// App identity: one product under its many names (installed apps, extensions, managed apps, SSO)
+export * from "./identity/index.js";
