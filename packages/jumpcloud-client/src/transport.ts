@@ -89,13 +89,24 @@ export function createTransport(cfg: TransportConfig): typeof fetch {
         const started = performance.now();
         let response: Response | undefined;
         let failure: Failure | undefined;
+        /** A 2xx whose body is not the JSON it claims to be (a connection cut mid-body, a proxy's page). */
+        let malformed: { bytes: number; error: unknown } | undefined;
         // Never follow redirects: fetch forwards custom headers such as x-api-key to whatever origin
         // a Location points at. JumpCloud's API does not redirect; a 3xx surfaces as invalid-response.
         const request = new Request(original.url, { method, headers, body, redirect: "manual", signal: timeout });
         try {
           const res = await cfg.fetch(request);
           // Buffer inside the timeout so a stalled body is a timeout too (and retryable), not a hang later.
-          response = await buffered(res, method);
+          const read = await buffered(res, method);
+          response = read.response;
+          // Parsed here, where the request can still be sent again: once openapi-fetch parses it, a
+          // cut body is a dead end. Only for requests that are safe to repeat; an action's answer is
+          // handed on as it came (and fails to parse there) rather than resent.
+          if (policy === "safe" && response.ok && read.body !== null && read.body.byteLength > 0 && claimsJson(response)) {
+            const parsed = parseJson(read.body);
+            if (parsed.ok) servesParsed(response, parsed.value);
+            else malformed = { bytes: read.body.byteLength, error: parsed.error };
+          }
         } catch (error) {
           if (outer.aborted) {
             release();
@@ -115,6 +126,25 @@ export function createTransport(cfg: TransportConfig): typeof fetch {
         cfg.emit({ type: "request", operation, method, status: response?.status ?? null, durationMs: elapsed(started), attempt });
 
         const canRetry = attempt < cfg.maxAttempts;
+        if (malformed !== undefined && response !== undefined) {
+          // The same policy as a 502/503/504: backoff, bounded by maxAttempts.
+          if (!canRetry) {
+            throw new JumpCloudApiError({
+              kind: "invalid-response",
+              operation,
+              status: response.status,
+              message: cfg.redact(
+                `${operation}: invalid response: HTTP ${response.status} with a body that is not valid JSON (${malformed.bytes} bytes; cut short?)${attempt > 1 ? ` after ${attempt} attempts` : ""}`,
+              ),
+              attempts: attempt,
+              cause: scrubbedCopy(malformed.error, cfg.redact),
+            });
+          }
+          const delayMs = backoff(attempt, cfg);
+          cfg.emit({ type: "retry", operation, attempt, delayMs, reason: `malformed body (HTTP ${response.status}, ${malformed.bytes} bytes)` });
+          await sleep(delayMs, outer);
+          continue;
+        }
         if (response !== undefined) {
           const retryable = RETRY_STATUSES.has(response.status);
           let delayMs: number | null = null;
@@ -166,14 +196,40 @@ export function createTransport(cfg: TransportConfig): typeof fetch {
 
 function keepAlive(_value: unknown): void {}
 
-async function buffered(res: Response, method: string): Promise<Response> {
+async function buffered(res: Response, method: string): Promise<{ response: Response; body: ArrayBuffer | null }> {
   const noBody = method === "HEAD" || res.status === 204 || res.status === 304 || res.body === null;
   const buf = noBody ? null : await res.arrayBuffer();
   const headers = new Headers(res.headers);
   // The body is already decoded; these described the wire form.
   headers.delete("content-encoding");
   if (buf !== null) headers.set("content-length", String(buf.byteLength));
-  return new Response(buf, { status: res.status, statusText: res.statusText, headers });
+  return { response: new Response(buf, { status: res.status, statusText: res.statusText, headers }), body: buf };
+}
+
+/** JSON by its content type, or untyped (openapi-fetch parses every body as JSON either way). */
+function claimsJson(response: Response): boolean {
+  const type = response.headers.get("content-type");
+  return type === null || /\bjson\b/iu.test(type);
+}
+
+const UTF8 = new TextDecoder("utf-8");
+
+function parseJson(body: ArrayBuffer): { ok: true; value: unknown } | { ok: false; error: unknown } {
+  try {
+    // What Response#json() does: UTF-8, a BOM dropped, then JSON.parse.
+    return { ok: true, value: JSON.parse(UTF8.decode(body)) as unknown };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+/**
+ * openapi-fetch reads the body with `response.json()`: hand it the value already parsed, so a page
+ * of 10 000 Directory Insights events is not parsed twice. `text()`/`arrayBuffer()` still read the
+ * buffered bytes.
+ */
+function servesParsed(response: Response, value: unknown): void {
+  Object.defineProperty(response, "json", { value: () => Promise.resolve(value), configurable: true });
 }
 
 /** Exponential with "equal jitter": never less than half the step, so a 429 always backs off. */

@@ -1,3 +1,4 @@
+import type { ServerResponse } from "node:http";
 import { inspect } from "node:util";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
@@ -130,6 +131,70 @@ describe("retries", () => {
     const { jc, events } = setup();
     expect((await jc.getUser("u1")).id).toBe("u1");
     expect(events.find((e) => e.type === "retry")).toMatchObject({ attempt: 1, reason: expect.stringMatching(/^network/) as unknown });
+  });
+
+  /** A 200 whose JSON is cut in half, as a connection dropped mid-body leaves it (content-length matches). */
+  function truncated(res: ServerResponse, body: unknown, headers: Record<string, string> = {}): void {
+    const text = JSON.stringify(body);
+    const half = Buffer.from(text).subarray(0, Math.floor(Buffer.byteLength(text) / 2));
+    res.writeHead(200, { "content-type": "application/json; charset=utf-8", "content-length": String(half.length), ...headers });
+    res.end(half);
+  }
+
+  it("retries a GET whose 200 body is truncated JSON, with backoff, until a whole one arrives", async () => {
+    const groups = Array.from({ length: 3 }, (_, i) => ({ id: `g${i}`, name: `Group ${i}`, type: "user_group" }));
+    server = await startServer((req, res) => (server!.requests.length <= 2 ? truncated(res, groups, { "x-total-count": "3" }) : json(res, 200, groups, { "x-total-count": "3" })));
+    const { jc, events } = setup();
+    const rows = [];
+    for await (const g of jc.listUserGroups()) rows.push(g);
+    expect(rows.map((g) => g.id)).toEqual(["g0", "g1", "g2"]);
+    expect(server.requests).toHaveLength(3);
+    const retries = events.filter((e) => e.type === "retry");
+    expect(retries).toHaveLength(2);
+    expect(retries[0]).toMatchObject({ operation: "listUserGroups", attempt: 1, reason: expect.stringMatching(/^malformed body \(HTTP 200, \d+ bytes\)$/u) as unknown });
+    // Equal jitter, as for a 503: attempt 1 waits 10..20 ms, attempt 2 20..40 ms.
+    expect((retries[0] as { delayMs: number }).delayMs).toBeGreaterThanOrEqual(10);
+    expect((retries[1] as { delayMs: number }).delayMs).toBeGreaterThanOrEqual(20);
+  });
+
+  it("retries the read-only Directory Insights POST on a truncated body, resending the identical query", async () => {
+    server = await startServer((req, res) => {
+      const page = [{ id: "e1", event_type: "user_login_attempt" }];
+      const headers = { "X-Result-Count": "1", "X-Limit": "10000", "X-Search_after": '[1,"e1"]' };
+      return server!.requests.length === 1 ? truncated(res, page, headers) : json(res, 200, page, headers);
+    });
+    const { jc } = setup();
+    const pages = [];
+    for await (const p of jc.events(DI_QUERY)) pages.push(p);
+    expect(pages.flatMap((p) => p.events)).toEqual([{ id: "e1", event_type: "user_login_attempt" }]);
+    expect(server.requests).toHaveLength(2);
+    expect(server.requests[1]!.body).toBe(server.requests[0]!.body);
+  });
+
+  it("fails only after the bound, with a clear invalid-response error", async () => {
+    server = await startServer((req, res) => truncated(res, USER));
+    const { jc, events } = setup();
+    const err = await jc.getUser("u1").catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(JumpCloudApiError);
+    expect(err).toMatchObject({ kind: "invalid-response", operation: "getUser", status: 200, attempts: 4 });
+    expect((err as Error).message).toMatch(/^getUser: invalid response: HTTP 200 with a body that is not valid JSON \(\d+ bytes; cut short\?\) after 4 attempts$/u);
+    expect(server.requests).toHaveLength(FAST.retry.maxAttempts);
+    expect(events.filter((e) => e.type === "retry")).toHaveLength(FAST.retry.maxAttempts - 1);
+  });
+
+  it("never resends an action whose 200 body is truncated (it was applied)", async () => {
+    server = await startServer((req, res) => truncated(res, USER));
+    const { jc, events } = setup();
+    await expect(jc.createUser({ username: "a", email: "a@x.io" })).rejects.toMatchObject({ kind: "invalid-response", operation: "createUser", status: 200 });
+    expect(server.requests).toHaveLength(1);
+    expect(events.filter((e) => e.type === "retry")).toEqual([]);
+  });
+
+  it("a whole JSON body is parsed once and reaches the caller unchanged", async () => {
+    server = await startServer((req, res) => json(res, 200, { ...USER, displayname: "Zoë \u2013 ✓" }));
+    const { jc, events } = setup();
+    expect(await jc.getUser("u1")).toMatchObject({ id: "u1", displayname: "Zoë \u2013 ✓" });
+    expect(events.filter((e) => e.type === "retry")).toEqual([]);
   });
 
   it("retries even an action when the connection was refused (it never left)", async () => {

@@ -6,11 +6,13 @@ import {
   cursorAfterPage,
   cursorAfterWindow,
   foldUsage,
-  planInsightsWindow,
+  nextInsightsWindow,
   usageKey,
   type Clock,
   type InsightsCursor,
   type InsightsEvent,
+  type InsightsWindow,
+  type UsageMatchIndex,
   type UsageKey,
   type UsageRecord,
 } from "@jumpcloud-sync/domain";
@@ -31,8 +33,8 @@ const PAGE_LIMIT = 10_000;
 const USAGE_SEARCH_TERM = { and: [{ event_type: [...USAGE_EVENT_TYPES] }] } as unknown as NonNullable<EventQuery["search_term"]>;
 
 /**
- * Last use from Directory Insights: one window planned by the domain (resuming a pending one after a
- * crash), read oldest first in pages of 10 000, each page folded and stored together with the cursor
+ * Last use from Directory Insights: a window planned by the domain (resuming a pending one after a
+ * crash, then a fresh one up to now), read oldest first in pages of 10 000, each page folded and stored together with the cursor
  * in one transaction, so a kill at any point loses nothing and re-reads at most one page.
  */
 @Injectable()
@@ -52,12 +54,48 @@ export class UsageEventsJob {
       return { kind: "interrupted", message: "usage waits for the scope's first directory snapshot (events are matched against it)" };
     }
     let cursor = await this.store.cursors.getCursor<InsightsCursor>(scopeId, "usage");
-    const window = planInsightsWindow(cursor, this.clock.now(), this.config.sync.insights);
+    let window = nextInsightsWindow(cursor, null, this.clock.now(), this.config.sync.insights);
     if (window === null) return { kind: "succeeded", summary: "usage: nothing new to read yet" };
 
     // Tombstones included: a removed user's past logins still count.
     const index = buildUsageMatchIndex(await this.store.directory.loadDirectory(scopeId));
     const usage = new Map<UsageKey, UsageRecord>(await this.store.directory.loadUsage(scopeId));
+    const read: string[] = [];
+    let pages = 0;
+    try {
+      // A resumed window ends where the crashed run planned it: a fresh one up to now follows, so
+      // a run that reports success has read everything up to its start (at most two windows).
+      for (; window !== null; window = nextInsightsWindow(cursor, window, this.clock.now(), this.config.sync.insights)) {
+        const done = await this.readWindow(client, ctx, scopeId, window, cursor, index, usage);
+        cursor = done.cursor;
+        pages += done.pages;
+        read.push(`${window.start} to ${window.end}${window.resumed ? " (resumed)" : ""}`);
+      }
+    } catch (error) {
+      if (isJumpCloudApiError(error) && (error.kind === "insights-not-enabled" || (error.kind === "forbidden" && error.operation === "events"))) {
+        return this.unavailable(scopeId, error.kind === "insights-not-enabled" ? "insights-not-enabled" : "insights-forbidden", error.message);
+      }
+      throw error;
+    }
+
+    await this.store.directory.setUsageCoverage(scopeId, coverageFromCursor(cursor));
+    return {
+      kind: "succeeded",
+      summary: `usage: ${ctx.counters.events} events in ${pages} page(s) from ${read.join(", then ")}; ${ctx.counters.usageChanged} last-use records moved`,
+    };
+  }
+
+  /** Reads one window to its end, page by page, each page stored with its cursor; returns the cursor after the window. */
+  private async readWindow(
+    client: JumpCloudClient,
+    ctx: StreamJobContext,
+    scopeId: string,
+    window: InsightsWindow,
+    start: InsightsCursor | null,
+    index: UsageMatchIndex,
+    usage: Map<UsageKey, UsageRecord>,
+  ): Promise<{ cursor: InsightsCursor; pages: number }> {
+    let cursor = start;
     const query: EventQuery = {
       service: ["directory", "sso"],
       start_time: window.start,
@@ -67,41 +105,28 @@ export class UsageEventsJob {
       search_term: USAGE_SEARCH_TERM,
       ...(window.searchAfter === null ? {} : { search_after: [window.searchAfter[0], window.searchAfter[1]] }),
     };
-
-    ctx.progress(window.resumed ? "events (resuming)" : "events", 0);
+    ctx.progress(window.resumed ? "events (resuming)" : "events", ctx.counters.events);
     let pages = 0;
-    try {
-      for await (const page of client.events(query)) {
-        pages += 1;
-        const events = page.events as unknown as InsightsEvent[];
-        ctx.counters.events += events.length;
-        if (events.length > 0) {
-          const fold = foldUsage(usage, events, index);
-          for (const change of fold.changes) usage.set(usageKey(change), change);
-          cursor = cursorAfterPage(cursor, window, { searchAfter: page.searchAfter, earliestEventAt: fold.earliestEventAt });
-          const written = await this.store.directory.applyUsageChanges(scopeId, fold.changes, cursor);
-          ctx.counters.usageChanged += fold.changes.length;
-          ctx.counters.created += written.inserted;
-          ctx.counters.updated += written.updated;
-        }
-        ctx.progress("events", ctx.counters.events);
-        // A page is the checkpoint: stopping here resumes from its search_after.
-        checkpoint(ctx.signal);
+    for await (const page of client.events(query)) {
+      pages += 1;
+      const events = page.events as unknown as InsightsEvent[];
+      ctx.counters.events += events.length;
+      if (events.length > 0) {
+        const fold = foldUsage(usage, events, index);
+        for (const change of fold.changes) usage.set(usageKey(change), change);
+        cursor = cursorAfterPage(cursor, window, { searchAfter: page.searchAfter, earliestEventAt: fold.earliestEventAt });
+        const written = await this.store.directory.applyUsageChanges(scopeId, fold.changes, cursor);
+        ctx.counters.usageChanged += fold.changes.length;
+        ctx.counters.created += written.inserted;
+        ctx.counters.updated += written.updated;
       }
-    } catch (error) {
-      if (isJumpCloudApiError(error) && (error.kind === "insights-not-enabled" || (error.kind === "forbidden" && error.operation === "events"))) {
-        return this.unavailable(scopeId, error.kind === "insights-not-enabled" ? "insights-not-enabled" : "insights-forbidden", error.message);
-      }
-      throw error;
+      ctx.progress("events", ctx.counters.events);
+      // A page is the checkpoint: stopping here resumes from its search_after.
+      checkpoint(ctx.signal);
     }
-
-    cursor = cursorAfterWindow(cursor, window, null);
-    await this.store.directory.applyUsageChanges(scopeId, [], cursor);
-    await this.store.directory.setUsageCoverage(scopeId, coverageFromCursor(cursor));
-    return {
-      kind: "succeeded",
-      summary: `usage: ${ctx.counters.events} events in ${pages} page(s) from ${window.start} to ${window.end}${window.resumed ? " (resumed)" : ""}; ${ctx.counters.usageChanged} last-use records moved`,
-    };
+    const after = cursorAfterWindow(cursor, window, null);
+    await this.store.directory.applyUsageChanges(scopeId, [], after);
+    return { cursor: after, pages };
   }
 
   private async unavailable(scopeId: string, reason: "insights-not-enabled" | "insights-forbidden", detail: string): Promise<StreamOutcome> {

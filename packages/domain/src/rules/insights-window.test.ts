@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { InsightsCursor } from "../model/usage.js";
-import { coverageFromCursor, cursorAfterPage, cursorAfterWindow, DEFAULT_INSIGHTS_WINDOW, lastUsedOf, planInsightsWindow, type InsightsWindowOptions } from "./usage.js";
+import { coverageFromCursor, cursorAfterPage, cursorAfterWindow, DEFAULT_INSIGHTS_WINDOW, lastUsedOf, nextInsightsWindow, planInsightsWindow, type InsightsWindowOptions } from "./usage.js";
 
 const NOW = new Date("2026-03-01T12:00:00.000Z");
 const MIN = 60_000;
@@ -90,6 +90,93 @@ describe("planInsightsWindow", () => {
         }
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe("nextInsightsWindow: a run that resumes after a crash still ends current", () => {
+  it("follows a resumed window with a fresh one to now; a fresh window ends the run", () => {
+    const planned = planInsightsWindow(null, NOW, opts)!;
+    const crashed = cursorAfterPage(null, planned, { searchAfter: [NOW.getTime() - DAY, "e1"], earliestEventAt: iso(NOW.getTime() - 80 * DAY) });
+    const later = new Date(NOW.getTime() + 6 * 3_600_000);
+    const resumed = nextInsightsWindow(crashed, null, later, opts)!;
+    expect(resumed).toMatchObject({ start: planned.start, end: planned.end, resumed: true });
+    const afterResumed = cursorAfterWindow(crashed, resumed, null);
+    const followUp = nextInsightsWindow(afterResumed, resumed, later, opts);
+    expect(followUp).toEqual({ start: iso(Date.parse(planned.end) - opts.overlapMs), end: iso(later.getTime() - opts.lagMs), searchAfter: null, resumed: false });
+    expect(nextInsightsWindow(cursorAfterWindow(afterResumed, followUp!, null), followUp, later, opts)).toBeNull();
+  });
+
+  it("never resumes twice in a run, even if handed a cursor that is still pending", () => {
+    const planned = planInsightsWindow(null, NOW, opts)!;
+    const stillPending = cursorAfterPage(null, planned, { searchAfter: [1, "x"], earliestEventAt: null });
+    expect(nextInsightsWindow(stillPending, { resumed: true }, NOW, opts)?.resumed).toBe(false);
+  });
+
+  /** Covered intervals, merged: [[a, b], …] in milliseconds. */
+  function cover(into: [number, number][], a: number, b: number): void {
+    into.push([a, b]);
+    into.sort((x, y) => x[0] - y[0]);
+    const merged: [number, number][] = [];
+    for (const [s, e] of into) {
+      const last = merged.at(-1);
+      if (last !== undefined && s <= last[1]) last[1] = Math.max(last[1], e);
+      else merged.push([s, e]);
+    }
+    into.splice(0, into.length, ...merged);
+  }
+  const covers = (intervals: readonly [number, number][], a: number, b: number): boolean => intervals.some(([s, e]) => s <= a && e >= b);
+
+  it("after any sequence of crashes and restarts, each successful run has read [first start, its start - lag] with no gap", () => {
+    const run = fc.record({
+      gapMs: fc.integer({ min: 0, max: 2 * DAY }),
+      // Pages stored before the process dies; null: the run completes.
+      crashAfterPages: fc.option(fc.integer({ min: 0, max: 5 }), { nil: null }),
+      pagesPerWindow: fc.integer({ min: 1, max: 6 }),
+      msPerPage: fc.integer({ min: 0, max: 10 * MIN }),
+    });
+    fc.assert(
+      fc.property(fc.array(run, { minLength: 1, maxLength: 10 }), (runs) => {
+        let now = NOW.getTime();
+        let cursor: InsightsCursor | null = null;
+        let firstStart: number | null = null;
+        const read: [number, number][] = [];
+        for (const r of runs) {
+          now += r.gapMs;
+          const runStart = now;
+          let crashed = false;
+          let pagesLeftBeforeCrash = r.crashAfterPages;
+          for (let w = nextInsightsWindow(cursor, null, new Date(now), opts); w !== null; w = nextInsightsWindow(cursor, w, new Date(now), opts)) {
+            firstStart ??= Date.parse(w.start);
+            const from = w.searchAfter === null ? Date.parse(w.start) : w.searchAfter[0];
+            const end = Date.parse(w.end);
+            // The window's remaining events split into pages; a page's search_after is its last event.
+            let position = from;
+            for (let p = 1; p <= r.pagesPerWindow; p += 1) {
+              if (pagesLeftBeforeCrash === 0) {
+                crashed = true;
+                break;
+              }
+              const last = p === r.pagesPerWindow ? end : from + Math.floor(((end - from) * p) / r.pagesPerWindow);
+              cover(read, position, last);
+              position = last;
+              now += r.msPerPage;
+              if (p < r.pagesPerWindow) cursor = cursorAfterPage(cursor, w, { searchAfter: [last, `e${last}`], earliestEventAt: null });
+              if (pagesLeftBeforeCrash !== null) pagesLeftBeforeCrash -= 1;
+            }
+            if (crashed) break;
+            cursor = cursorAfterWindow(cursor, w, null);
+          }
+          if (crashed || firstStart === null) continue;
+          // The run reports success: everything from the first window's start (or the lookback,
+          // once the first start has aged out) to the run's own start minus the lag was read.
+          const target: [number, number] = [Math.max(firstStart, runStart - opts.maxLookbackMs), runStart - opts.lagMs];
+          expect(covers(read, ...target), JSON.stringify({ target: target.map(iso), read: read.map(([a, b]) => [iso(a), iso(b)]) })).toBe(true);
+          expect(Date.parse(cursor!.readThrough)).toBeGreaterThanOrEqual(runStart - opts.lagMs);
+          expect(cursor!.pending).toBeUndefined();
+        }
+      }),
+      { numRuns: 500 },
     );
   });
 });

@@ -322,6 +322,27 @@ export function planInsightsWindow(cursor: InsightsCursor | null, now: Date, opt
   return { start: new Date(start).toISOString(), end: new Date(end).toISOString(), searchAfter: null, resumed: false };
 }
 
+/**
+ * The next window of the same run, after `previous` was read to its end (`cursor` is then the
+ * cursor {@link cursorAfterWindow} returned); for the run's first window pass `previous = null`.
+ * A resumed window ends where the crashed run planned it, before this run began: reporting success
+ * there would leave everything since unread until the next scheduled run, so a fresh window from
+ * its end to now follows in the same run. A fresh window already ends at now minus the lag: the
+ * run is done (null), which bounds a run to two windows.
+ */
+export function nextInsightsWindow(
+  cursor: InsightsCursor | null,
+  previous: Pick<InsightsWindow, "resumed"> | null,
+  now: Date,
+  options: InsightsWindowOptions = DEFAULT_INSIGHTS_WINDOW,
+): InsightsWindow | null {
+  if (previous === null) return planInsightsWindow(cursor, now, options);
+  if (!previous.resumed) return null;
+  // Never resume again within the run: the follow-up is planned from readThrough.
+  const settled = cursor === null ? null : { ...cursor, pending: undefined };
+  return planInsightsWindow(settled, now, options);
+}
+
 /** The cursor after a page of a window was folded and stored (resumable from there). */
 export function cursorAfterPage(
   cursor: InsightsCursor | null,
