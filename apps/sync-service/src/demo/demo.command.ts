@@ -3,19 +3,14 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { createTickingClock, startSim } from "@jumpcloud-sync/jumpcloud-sim";
 import { AccountsService } from "../accounts/accounts.service.js";
-import { compareWithTruth } from "../demo/truth-check.js";
+import { compareWithTruth } from "./truth-check.js";
 import { SyncFacade } from "../sync/sync-facade.service.js";
 import { STORE, type SyncStore } from "../store/store.types.js";
 import { SyncEvents } from "../sync/sync-events.js";
-import { parse, intOption, UsageError } from "./args.js";
-import { streamSummary } from "./format.js";
-import { attachProgress } from "./progress.js";
-import { withService } from "./service.js";
-
-export const DEMO_USAGE = `jumpcloud-sync demo [--seed <n>] [--data-dir <dir>] [--scenario demo|no-di]
-  Starts the JumpCloud stand-in with a demo organization, syncs it once (directory + usage) into
-  SQLite under <data-dir> (default ./.data) with a generated DEV-ONLY secret key, prints a summary.
-  --scenario no-di: an organization whose plan lacks Directory Insights (usage is unavailable).`;
+import { parse, intOption, UsageError } from "../cli/args.js";
+import { streamSummary } from "../cli/format.js";
+import { attachProgress } from "../cli/progress.js";
+import { withService } from "../cli/service.js";
 
 const SCENARIOS = ["demo", "no-di"] as const;
 
