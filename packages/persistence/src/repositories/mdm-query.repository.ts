@@ -208,27 +208,46 @@ export class MdmQueryRepository implements MdmQueryPort {
       where.push(`(lower(i.app_key) like ? escape '\\' or lower(i.name) like ? escape '\\')`);
       params.push(pattern, pattern);
     }
-    scopedKeyset(query.cursor, "i.scope_id", "i.app_key", where, params);
-    const having = ["sum(case when i.removed_at is null then 1 else 0 end) > 0"];
-    const havingParams: Param[] = [];
     if (query.source !== undefined) {
       if (!INSTALLATION_SOURCES.includes(query.source)) throw new RangeError(`unknown installation source: ${String(query.source)}`);
-      having.push("sum(case when i.removed_at is null and i.source = ? then 1 else 0 end) > 0");
-      havingParams.push(query.source);
+      where.push("i.source = ? and i.removed_at is null");
+      params.push(query.source);
     }
+    // "Some row written since" is "the latest write since", and removals count: the row may be a tombstone.
     if (query.updatedSince !== undefined) {
-      having.push("max(i.updated_at) >= ?");
-      havingParams.push(query.updatedSince);
+      where.push("i.updated_at >= ?");
+      params.push(query.updatedSince);
+    } else if (query.source === undefined) {
+      where.push("i.removed_at is null");
     }
     const limit = clampLimit(query.limit);
     return this.#db.session(async (s) => {
-      const rows = await s.all(
-        `select i.scope_id, i.app_key from installation i ${LIVE_ON_LIVE_DEVICE} ${whereSql(where)}
-         group by i.scope_id, i.app_key having ${having.join(" and ")}
-         order by i.scope_id, i.app_key limit ${limit + 1}`,
-        [...params, ...havingParams],
-      );
-      return { items: await this.#installedAppViews(s, rows.slice(0, limit)), nextCursor: nextScoped(rows, limit, "app_key") };
+      // Candidates in key order straight off the (scope_id, app_key) index, a batch at a time: a
+      // GROUP BY over every installation of the scope with HAVING would aggregate all of them
+      // before the LIMIT. The views then keep only apps with a live row on a live device (a
+      // candidate may have none: a tombstone, or a deleted device), so a batch may come up short
+      // and the next one continues after its last candidate.
+      const items: InstalledAppView[] = [];
+      let after: string | undefined = query.cursor;
+      let more = false;
+      for (;;) {
+        const w = [...where];
+        const p = [...params];
+        scopedKeyset(after, "i.scope_id", "i.app_key", w, p);
+        const batch = Math.min(1000, limit + 1 - items.length);
+        const rows = await s.all(`select i.scope_id, i.app_key from installation i ${LIVE_ON_LIVE_DEVICE} ${whereSql(w)} group by i.scope_id, i.app_key order by i.scope_id, i.app_key limit ${batch}`, p);
+        items.push(...(await this.#installedAppViews(s, rows)));
+        const last = rows.at(-1);
+        if (items.length > limit) {
+          more = true;
+          break;
+        }
+        if (rows.length < batch || last === undefined) break;
+        after = encodeCursor([str(last["scope_id"]), str(last["app_key"])]);
+      }
+      const page = items.slice(0, limit);
+      const tail = page.at(-1);
+      return { items: page, nextCursor: more && tail !== undefined ? encodeCursor([tail.scopeId, tail.appKey]) : null };
     });
   }
 
