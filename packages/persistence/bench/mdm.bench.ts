@@ -114,7 +114,8 @@ function eventPage(p: number, prefix: string): SoftwareEvent[] {
     const device = (n * 7919) % DEVICES;
     // ~10 apps per device, each touched several times over the 90 days (adds, changes, removes, re-adds).
     const app = (device * 31 + (Math.floor(n / DEVICES) % 10) * 17) % CATALOG;
-    const r = n % 20;
+    // The kind must vary per device too (n ≡ n0 mod DEVICES would give one device one kind forever).
+    const r = (n + Math.floor(n / DEVICES)) % 20;
     const type = r < 16 ? "software_add" : r < 19 ? "software_change" : "software_remove";
     out.push({
       id: `${prefix}${n}`,
@@ -190,7 +191,7 @@ async function bench(backend: string, config: StoreConfig): Promise<void> {
     results.push({ backend, what: `listInstalledApps, first page of 100 (top: ${apps.items[0]?.appKey} on ${apps.items[0]?.devices} devices)`, rows: apps.items.length, seconds: q1 });
     const [devs, q2] = await time(() => store.mdmQuery.listDevices({ scopeId: scope, osFamily: "darwin", lastContactBefore: new Date(START + 30 * 86_400_000), limit: 100 }));
     results.push({ backend, what: "listDevices darwin, stale, page of 100", rows: devs.items.length, seconds: q2 });
-    const [detail, q3] = await time(() => store.mdmQuery.getDevice(scope, id("d", 1)));
+    const [detail, q3] = await time(() => store.mdmQuery.getDevice(scope, id("d", 2)));
     results.push({ backend, what: `getDevice (${detail?.installations.length} installed apps)`, rows: 1, seconds: q3 });
     const [mine, q4] = await time(() => store.mdmQuery.listUserInstalledApps(scope, id("u", 1), { limit: 500 }));
     results.push({ backend, what: "listUserInstalledApps, one user", rows: mine.items.length, seconds: q4 });

@@ -403,17 +403,6 @@ export class MdmQueryRepository implements MdmQueryPort {
       params.push(String(decodeCursor(page.cursor, 1)[0]));
     }
     return this.#db.session(async (s) => {
-      const keys = (
-        await s.all(
-          `select i.app_key from device_binding b
-           join device d on d.scope_id = b.scope_id and d.id = b.device_id and d.removed_at is null
-           join installation i on i.scope_id = b.scope_id and i.device_id = b.device_id and i.removed_at is null
-           where b.scope_id = ? and b.user_id = ? and b.removed_at is null ${after}
-           group by i.app_key order by i.app_key limit ${limit + 1}`,
-          params,
-        )
-      ).map((r) => str(r["app_key"]));
-      const pageKeys = keys.slice(0, limit);
       const bindings = (
         await s.all(
           `select b.device_id, b.user_id from device_binding b join device d on d.scope_id = b.scope_id and d.id = b.device_id and d.removed_at is null
@@ -422,6 +411,27 @@ export class MdmQueryRepository implements MdmQueryPort {
         )
       ).map((r) => ({ deviceId: str(r["device_id"]), userId: str(r["user_id"]), removedAt: null }));
       const deviceIds = bindings.map((b) => b.deviceId);
+      if (deviceIds.length === 0) return { items: [], nextCursor: null };
+      // A user has few devices: naming them lets both databases probe the primary key
+      // (scope_id, device_id) instead of walking the app-key index in ORDER BY order (SQLite chose
+      // that for the join form). A user bound to thousands of devices falls back to the join.
+      const keys = (
+        deviceIds.length <= 5_000
+          ? await s.all(
+              `select i.app_key from installation i where i.scope_id = ? and i.device_id in (${deviceIds.map(() => "?").join(", ")}) and i.removed_at is null ${after}
+               group by i.app_key order by i.app_key limit ${limit + 1}`,
+              [scopeId, ...deviceIds, ...params.slice(2)],
+            )
+          : await s.all(
+              `select i.app_key from device_binding b
+               join device d on d.scope_id = b.scope_id and d.id = b.device_id and d.removed_at is null
+               join installation i on i.scope_id = b.scope_id and i.device_id = b.device_id and i.removed_at is null
+               where b.scope_id = ? and b.user_id = ? and b.removed_at is null ${after}
+               group by i.app_key order by i.app_key limit ${limit + 1}`,
+              params,
+            )
+      ).map((r) => str(r["app_key"]));
+      const pageKeys = keys.slice(0, limit);
       const rows: StoredInstallation[] = [];
       // The user's devices are few; the page's apps bound the rest.
       for (let i = 0; i < pageKeys.length; i += 500) {
