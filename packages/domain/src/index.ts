@@ -4,11 +4,13 @@ export * from "./model/directory.js";
 export * from "./model/usage.js";
 export * from "./model/sync.js";
 export * from "./model/read-models.js";
+export * from "./model/action.js";
 // Ports (implemented by persistence, called by the service)
 export type * from "./ports/directory-store.port.js";
 export type * from "./ports/sync-state.port.js";
 export type * from "./ports/account.port.js";
 export type * from "./ports/directory-query.port.js";
+export type * from "./ports/action.port.js";
 // Rules
 export * from "./username.js";
 export * from "./rules/reconcile.js";

@@ -32,7 +32,7 @@ interface TableSpec<T> {
   readonly row: (r: T) => Param[];
 }
 
-const USER: TableSpec<DirectoryUser> = {
+export const USER: TableSpec<DirectoryUser> = {
   table: "directory_user",
   keys: ["id"],
   values: [

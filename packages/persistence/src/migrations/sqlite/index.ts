@@ -1,7 +1,9 @@
 import type { MigrationObject } from "@mikro-orm/core";
 import { Migration20261125145850_initial as m0 } from "./Migration20261125145850_initial.js";
+import { Migration20261203082935_actions as m1 } from "./Migration20261203082935_actions.js";
 
 // Maintained by scripts/migration-create.ts: every migration of this folder, in order.
 export const sqliteMigrations: MigrationObject[] = [
   { name: "Migration20261125145850_initial", class: m0 },
+  { name: "Migration20261203082935_actions", class: m1 },
 ];
