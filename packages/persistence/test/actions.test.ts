@@ -91,6 +91,10 @@ describe.each(backends("actions"))("action queue on $name", (backend) => {
     expect(again).toMatchObject({ attempts: 2, failure: { code: "transient", message: "HTTP 503" } });
     await store.actions.finish("r1", "w", { state: "failed", failure: { code: "transient", message: "gave up after 2 attempts: HTTP 503" } }, at(30_001));
     expect(await store.actions.get("r1")).toMatchObject({ state: "failed", confirmation: null, failure: { message: "gave up after 2 attempts: HTTP 503" } });
+    // The earliest lease still running (claimed above with 5 s) is the queue's next wake-up.
+    const wake = await store.actions.nextWakeUp();
+    expect(wake).not.toBeNull();
+    expect(wake!.getTime()).toBeLessThanOrEqual(at(35_000).getTime());
   });
 
   it("lists newest first with filters and stable cursors; confirmation is set once", async () => {

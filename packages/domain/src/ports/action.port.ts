@@ -57,6 +57,8 @@ export interface ActionPort {
   /** Back to `queued` for `nextAttemptAt` (a transient failure), keeping the failure as the last error. */
   requeue(id: string, owner: string, nextAttemptAt: Date, failure: ActionFailure): Promise<boolean>;
   finish(id: string, owner: string, outcome: ActionOutcome, at: Date): Promise<boolean>;
+  /** When the queue next has work: the earliest queued `nextAttemptAt` or running lease expiry; null when it is empty. */
+  nextWakeUp(): Promise<Date | null>;
 
   get(id: string): Promise<Action | null>;
   /** Newest first, keyset-paged. */

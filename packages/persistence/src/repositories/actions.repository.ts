@@ -150,6 +150,16 @@ export class ActionsRepository implements ActionPort {
     return n === 1;
   }
 
+  async nextWakeUp(): Promise<Date | null> {
+    const row = await this.#db.session((s) =>
+      s.get(
+        `select min(t) as t from (select min(next_attempt_at) as t from action where state = 'queued' union all select min(lease_expires_at) as t from action where state = 'running') due`,
+      ),
+    );
+    const t = row?.["t"];
+    return t === null || t === undefined ? null : toDate(t);
+  }
+
   async get(id: string): Promise<Action | null> {
     const row = await this.#db.session((s) => s.get(`select ${ACTION_COLUMNS} from action where id = ?`, [id]));
     return row === undefined ? null : actionFromRow(row);
