@@ -80,7 +80,11 @@ export class ActionsService {
     private readonly worker: ActionsWorker,
   ) {}
 
-  async submit(body: SubmitActionsBody, caller: Caller, request: { method: string; path: string }, idempotencyKey: string | null): Promise<SubmitResponse> {
+  /**
+   * `work: false` queues without starting this process's worker (the CLI's `--no-wait` leaves the
+   * actions to the service or to `actions work`; without it the CLI works them itself).
+   */
+  async submit(body: SubmitActionsBody, caller: Caller, request: { method: string; path: string }, idempotencyKey: string | null, options: { work?: boolean } = {}): Promise<SubmitResponse> {
     const instance = request.path;
     const fingerprint = fingerprintOf(request.method, request.path, body);
     const auditBase = { request: { method: request.method, path: request.path }, dryRun: body.dryRun, ...(idempotencyKey === null ? {} : { idempotencyKey }) };
@@ -168,7 +172,7 @@ export class ActionsService {
     }
     if (actions.length > 0) {
       this.logger.info({ actor: caller.actor, action: body.action, scopeId: scope.id, accepted: actions.length, batchId }, "actions accepted");
-      this.worker.kick();
+      if (options.work !== false) this.worker.kick();
     }
     return { status, body: responseBody, problem: isProblem, replayed: false };
   }

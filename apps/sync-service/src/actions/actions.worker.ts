@@ -90,6 +90,19 @@ export class ActionsWorker implements OnApplicationBootstrap, BeforeApplicationS
     }
   }
 
+  /** Works the queue until every one of `ids` has finished (the CLI waits for what it queued). */
+  async runUntilDone(ids: readonly string[]): Promise<Action[]> {
+    for (;;) {
+      await this.drain();
+      const actions = await Promise.all(ids.map((id) => this.store.actions.get(id)));
+      const present = actions.filter((a): a is Action => a !== null);
+      if (this.stopped || present.every((a) => a.state === "succeeded" || a.state === "failed")) return present;
+      const next = await this.store.actions.nextWakeUp();
+      const waitMs = next === null ? 50 : Math.max(20, Math.min(5_000, next.getTime() - this.clock.now().getTime()));
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+    }
+  }
+
   /** Claims and runs due actions until none is due now. */
   async drain(): Promise<void> {
     const concurrency = Math.max(1, this.config.jumpcloud.concurrency);
