@@ -49,7 +49,7 @@ export type SubmitActionsBody = z.output<typeof SubmitActionsBody>;
 export const UpstreamCallDto = z
   .object({
     method: z.string(),
-    path: z.string().describe("The JumpCloud path (no query values, no body)."),
+    path: z.string().describe("The JumpCloud path, with a lookup's filter (never a body)."),
     status: z.number().int().nullable().describe("null: not sent (dry run) or no answer (timeout, reset)."),
     phase: z.enum(["read", "write"]),
   })
