@@ -65,6 +65,18 @@ export interface FaultConfig {
   revokeKeyAfterRequests?: number;
   /** Only these route templates get probabilistic faults, e.g. ["GET /api/systemusers"] or ["/api/systemusers"]. */
   onlyRoutes?: string[];
+  /**
+   * Probability (0..1) that a request stalls: no answer for `stallMs`, then the connection closes
+   * (a client's timeout fires first). With `stallAfterApply` (default true) the request is processed
+   * first — a write that happened although its caller never heard back, the case that makes blind
+   * retries of writes dangerous; with false it is never processed.
+   */
+  stallRate?: number;
+  /** Default 60 000. */
+  stallMs?: number;
+  stallAfterApply?: boolean;
+  /** Probabilistic faults hit only the first `firstN` requests they apply to (after set()), e.g. `{rate5xx: 1, firstN: 2}`: two 5xx, then normal. */
+  firstN?: number;
 }
 
 export interface SimCredentials {
@@ -480,7 +492,12 @@ export interface SimStats {
   /** 429s served (faults). */
   served429: number;
   /** Faults injected, by kind. */
-  faults: { "429": number; "5xx": number; drop: number; malformed: number; shortPage: number };
+  faults: { "429": number; "5xx": number; drop: number; malformed: number; shortPage: number; stall: number };
+  /**
+   * Console writes (every method but GET): `attempted` reached a write route; `applied` changed the
+   * world (a 2xx from the handler, a stall after applying included). Lets a test prove a dry run wrote nothing.
+   */
+  writes: { attempted: number; applied: number; byRoute: Record<string, { attempted: number; applied: number }> };
 }
 
 export interface Sim {

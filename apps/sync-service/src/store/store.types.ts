@@ -1,6 +1,7 @@
 import type { EntityManager } from "@mikro-orm/core";
 import type {
   AccountPort,
+  ActionPort,
   ApiTokenPort,
   AuditPort,
   CursorPort,
@@ -25,6 +26,7 @@ export interface SyncStore {
   readonly accounts: AccountPort;
   readonly audit: AuditPort;
   readonly tokens: ApiTokenPort;
+  readonly actions: ActionPort;
   /** True when the database answers. */
   health(): Promise<boolean>;
   close(): Promise<void>;

@@ -42,13 +42,16 @@ export interface ApiApp {
 }
 
 /** The real service (HTTP app, every module, a real database), listening on an ephemeral port. */
-export async function startApiApp(options: { clock?: Clock; env?: Record<string, string>; database?: TestDatabase } = {}): Promise<ApiApp> {
+export async function startApiApp(options: { clock?: Clock; env?: Record<string, string>; database?: TestDatabase; logs?: string[] } = {}): Promise<ApiApp> {
   const dir = mkdtempSync(join(tmpdir(), "jcs-api-"));
   // PostgreSQL: a schema of its own per app, dropped on close.
   const schema = options.database === "postgresql" ? `jcs_api_${randomBytes(6).toString("hex")}` : null;
   const database = databaseEnv(options.database ?? "sqlite", { dbPath: join(dir, "jcs.sqlite"), schema: schema ?? "" });
   const config = parseConfig({}, { ...TEST_ENV, ...database, JCS_SECRET_KEY: newSecretKey(), ...options.env });
-  const app = await createServiceApp({ config, logger: createLogger({ level: config.logLevel }), schedule: false, ...(options.clock === undefined ? {} : { clock: options.clock }) });
+  // `logs` collects every log line (a test can search them for secrets) instead of printing them.
+  const logs = options.logs;
+  const logger = logs === undefined ? createLogger({ level: config.logLevel }) : createLogger({ level: config.logLevel, destination: { write: (line: string) => void logs.push(line) } });
+  const app = await createServiceApp({ config, logger, schedule: false, ...(options.clock === undefined ? {} : { clock: options.clock }) });
   await app.listen(0, "127.0.0.1");
   const address = (app.getHttpServer() as Server).address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${address.port}`;

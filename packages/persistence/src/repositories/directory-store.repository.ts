@@ -21,7 +21,7 @@ import { chunks, parseIso, str, strOrNull, toBool, toIsoOrNull, valuesList, type
 import { addStats, freshKeys, splitPair, upsertBatch, writeEntityChanges, ZERO, type TableSpec } from "./table-writer.js";
 import { saveCursor } from "./cursor.repository.js";
 
-const USER: TableSpec<DirectoryUser> = {
+export const USER: TableSpec<DirectoryUser> = {
   table: "directory_user",
   keys: ["id"],
   values: [
