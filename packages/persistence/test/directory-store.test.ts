@@ -135,6 +135,44 @@ describe.each(backends("directory_store"))("directory store on $name", (backend)
     expect(await store.cursors.getCursor(scope, "usage")).toEqual(cursor);
   });
 
+  it("reads only what usage matching needs, and the stored usage of given keys", async () => {
+    const scope = "acc-narrow:-";
+    await store.directory.applyDirectoryChanges(
+      scope,
+      changes({
+        users: { created: [user(1, { groupIds: ["g1"] }), user(2, { username: "Second", email: "Two@Example.com" })] },
+        applications: { created: [application(1), application(2, { ssoUrl: null })] },
+        assignments: { created: [assignment("a1", "u000001")] },
+      }),
+    );
+    await store.directory.applyDirectoryChanges(scope, changes({ users: { removed: [{ key: "u000002", removedAt: "2026-02-01T00:00:00.000Z" }] } }));
+    const entries = await store.directory.loadUsageMatchEntries(scope);
+    expect([...entries.users].sort((a, b) => a.id.localeCompare(b.id))).toEqual([
+      { id: "u000001", username: "user1", email: "user1@example.com", removedAt: null },
+      { id: "u000002", username: "Second", email: "Two@Example.com", removedAt: "2026-02-01T00:00:00.000Z" },
+    ]);
+    expect([...entries.applications].sort((a, b) => a.id.localeCompare(b.id))).toEqual([
+      { id: "a1", ssoUrl: "https://sso.example.com/1", removedAt: null },
+      { id: "a2", ssoUrl: null, removedAt: null },
+    ]);
+    expect(await store.directory.loadUsageMatchEntries("acc-other:-")).toEqual({ users: [], applications: [] });
+
+    await store.directory.applyUsageChanges(
+      scope,
+      [usage("u000001", null, "2026-01-05T00:00:00.000Z", "e1"), usage("u000001", "a1", "2026-01-06T00:00:00.000Z", "e2"), usage("u000002", "a1", "2026-01-07T00:00:00.000Z", "e3")],
+      CURSOR,
+    );
+    const some = await store.directory.loadUsageFor(scope, ["u000001/a1", "u000001/", "u000009/a1", "u000001/a1"]);
+    expect(Object.fromEntries(some)).toEqual({
+      "u000001/a1": usage("u000001", "a1", "2026-01-06T00:00:00.000Z", "e2"),
+      "u000001/": usage("u000001", null, "2026-01-05T00:00:00.000Z", "e1"),
+    });
+    expect((await store.directory.loadUsageFor(scope, [])).size).toBe(0);
+    // Many keys: batched within the parameter limit.
+    const many = Array.from({ length: 20_000 }, (_, i) => `u${i}/a1`);
+    expect((await store.directory.loadUsageFor(scope, [...many, "u000002/a1"])).size).toBe(1);
+  });
+
   it("keeps usage coverage per scope", async () => {
     const scope = "acc6:-";
     expect(await store.directory.getUsageCoverage(scope)).toEqual({ kind: "not-synced" });

@@ -30,6 +30,8 @@ export interface SyncConfig {
   readonly failureBackoff: { readonly baseMs: number; readonly maxMs: number };
   readonly staleRunSweepMs: number;
   readonly insights: { readonly overlapMs: number; readonly maxLookbackMs: number; readonly lagMs: number };
+  /** Usage: Directory Insights pages folded in memory before one write (records and cursor together). */
+  readonly usageFlushPages: number;
   readonly shutdownGraceMs: number;
 }
 
@@ -89,6 +91,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>, o
       failureBackoff: { baseMs: e.JCS_FAILURE_BACKOFF_BASE_MS, maxMs: e.JCS_FAILURE_BACKOFF_MAX_MS },
       staleRunSweepMs: e.JCS_STALE_RUN_SWEEP_MINUTES * 60_000,
       insights: { overlapMs: e.JCS_INSIGHTS_OVERLAP_MINUTES * 60_000, maxLookbackMs: e.JCS_INSIGHTS_LOOKBACK_DAYS * 86_400_000, lagMs: 1_000 },
+      usageFlushPages: e.JCS_USAGE_FLUSH_PAGES,
       shutdownGraceMs: e.JCS_SHUTDOWN_GRACE_MS,
     },
   };

@@ -56,6 +56,11 @@ export const environmentSchema = z
     /** Directory Insights: overlap re-read before the checkpoint, and how far a first sync reads back. */
     JCS_INSIGHTS_OVERLAP_MINUTES: int(0, 1440).default(15),
     JCS_INSIGHTS_LOOKBACK_DAYS: int(1, 90).default(90),
+    /**
+     * Usage: pages of 10 000 events folded together before one write with the cursor (a whole
+     * window by default at 500 000 events; a SIGKILL re-reads at most this many pages).
+     */
+    JCS_USAGE_FLUSH_PAGES: int(1, 1000).default(100),
     /** Stop after the current page on SIGTERM; abort in-flight requests after this grace. */
     JCS_SHUTDOWN_GRACE_MS: int(0, 600_000).default(15_000),
   })

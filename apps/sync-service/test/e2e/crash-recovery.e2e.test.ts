@@ -47,6 +47,8 @@ describeOnDatabases("a sync process killed mid-sync (SIGKILL) or stopped (SIGTER
       ...db().env,
       JCS_LEASE_TTL_MS: String(LEASE_TTL_MS),
       JCS_RATE_LIMIT_PER_MINUTE: "100000",
+      // One page per batch: the kill must land between committed pages of one window.
+      JCS_USAGE_FLUSH_PAGES: "1",
       JCS_LOG_LEVEL: "warn",
       SIM_KEY: sim.credentials.apiKey,
     };
@@ -172,6 +174,8 @@ describeOnDatabases("a 2,000-user org: SIGKILL mid-usage while users keep loggin
       ...db().env,
       JCS_LEASE_TTL_MS: String(LEASE_TTL_MS),
       JCS_RATE_LIMIT_PER_MINUTE: "100000",
+      // One page per batch: the kill must land between committed pages of one window.
+      JCS_USAGE_FLUSH_PAGES: "1",
       JCS_LOG_LEVEL: "warn",
       SIM_KEY: sim.credentials.apiKey,
     };

@@ -1,5 +1,6 @@
 import type { DirectoryChangeSet, DirectoryState } from "../model/directory.js";
 import type { InsightsCursor, UsageCoverage, UsageKey, UsageRecord } from "../model/usage.js";
+import type { UsageMatchApplication, UsageMatchUser } from "../rules/usage.js";
 
 /** Rows written by a store call: a no-op sync writes none. */
 export interface WriteStats {
@@ -15,6 +16,13 @@ export interface DirectoryStorePort {
   /** Applies a change set atomically; applying the same set twice changes nothing. */
   applyDirectoryChanges(scopeId: string, changes: DirectoryChangeSet): Promise<WriteStats>;
 
+  /**
+   * Only what usage matching needs, tombstones included: each user's id, username and email, each
+   * SSO application's id and SSO URL (narrow queries; no roles, groups or assignments).
+   */
+  loadUsageMatchEntries(scopeId: string): Promise<{ readonly users: readonly UsageMatchUser[]; readonly applications: readonly UsageMatchApplication[] }>;
+  /** The stored usage records of the given keys (absent keys are left out). */
+  loadUsageFor(scopeId: string, keys: readonly UsageKey[]): Promise<ReadonlyMap<UsageKey, UsageRecord>>;
   /** The scope's usage records, keyed by {@link usageKey}. */
   loadUsage(scopeId: string): Promise<ReadonlyMap<UsageKey, UsageRecord>>;
   /**

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { DirectoryUser, SsoApplication, Tracked } from "../model/directory.js";
 import { usageKey, type InsightsEvent, type UsageKey, type UsageRecord } from "../model/usage.js";
-import { buildUsageMatchIndex, foldUsage, isLater, lastUsedOf, normalizeTimestamp, type UsageMatchIndex } from "./usage.js";
+import { buildUsageMatchIndex, buildUsageMatchIndexFrom, foldUsage, isLater, lastUsedOf, normalizeTimestamp, usageAdvances, type UsageMatchIndex } from "./usage.js";
 
 function user(id: string, username: string, email: string, removedAt: string | null = null): Tracked<DirectoryUser> {
   return {
@@ -279,6 +279,44 @@ describe("foldUsage: against stored usage", () => {
     const r = fold([portal("x", "2026-01-03T00:00:00+01:00", { id: "nobody", type: "user" }, false), portal("y", "2026-01-04T00:00:00Z", { id: "u1", type: "user" }), portal("z", "bad", { id: "u1" })]);
     expect(r.earliestEventAt).toBe("2026-01-02T23:00:00.000Z");
     expect(fold([]).earliestEventAt).toBeNull();
+  });
+});
+
+describe("batched folding (the usage stream folds several pages, then writes once)", () => {
+  const rec = (userId: string, applicationId: string | null, lastUsedAt: string, eventId: string): UsageRecord => ({ userId, applicationId, lastUsedAt, source: applicationId === null ? "user_portal" : "sso", eventId });
+
+  it("the narrow index matches like the one built from the whole directory", () => {
+    const users = [user("u1", "Jane.Doe", "Jane.Doe@Corp.example"), user("u9", "jane.doe", "old@corp.example", "2026-01-01T00:00:00.000Z")];
+    const apps = [app("a1", "https://SSO.example/one/"), app("a2", null)];
+    const narrow = buildUsageMatchIndexFrom(users, apps);
+    const whole = buildUsageMatchIndex({ users: new Map(users.map((u) => [u.id, u])), applications: new Map(apps.map((a) => [a.id, a])) });
+    expect(narrow).toEqual(whole);
+    // The live user wins over the tombstone that shares the username.
+    expect(narrow.userIdByUsername.get("jane.doe")).toBe("u1");
+    expect(narrow.userIdByEmail.get("old@corp.example")).toBe("u9");
+  });
+
+  it("keeps only the records that move the stored ones forward", () => {
+    const stored = new Map<UsageKey, UsageRecord>([
+      ["u1/", rec("u1", null, "2026-01-05T00:00:00.000Z", "e5")],
+      ["u1/a1", rec("u1", "a1", "2026-01-05T00:00:00.000Z", "e5")],
+    ]);
+    const batch = [
+      rec("u1", null, "2026-01-04T00:00:00.000Z", "e9"), // older: not written
+      rec("u1", "a1", "2026-01-05T00:00:00.000Z", "e6"), // same instant, greater id: written
+      rec("u2", null, "2026-01-01T00:00:00.000Z", "e1"), // new key: written
+    ];
+    expect(usageAdvances(batch, stored)).toEqual([batch[1], batch[2]]);
+    expect(usageAdvances(stored.values(), stored)).toEqual([]);
+  });
+
+  it("folding pages one by one into a batch gives one record per key, the last use", () => {
+    const pages: InsightsEvent[][] = [1, 2, 3].map((p) => [
+      { id: `p${p}`, event_type: "user_login_attempt", service: "directory", timestamp: `2026-01-0${p}T00:00:00.000Z`, success: true, initiated_by: { type: "user", id: "u1", username: "jane.doe" } },
+    ]);
+    const batch = new Map<UsageKey, UsageRecord>();
+    for (const page of pages) for (const change of foldUsage(batch, page, index).changes) batch.set(usageKey(change), change);
+    expect([...batch.values()]).toEqual([rec("u1", null, "2026-01-03T00:00:00.000Z", "p3")]);
   });
 });
 

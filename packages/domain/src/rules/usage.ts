@@ -19,13 +19,36 @@ export interface UsageMatchIndex {
   readonly applicationIdBySsoUrl: ReadonlyMap<string, string>;
 }
 
+/** What matching needs of a stored user: ids and the names Directory Insights events carry. */
+export interface UsageMatchUser {
+  readonly id: string;
+  readonly username: string;
+  readonly email: string;
+  readonly removedAt: string | null;
+}
+
+/** What matching needs of a stored SSO application. */
+export interface UsageMatchApplication {
+  readonly id: string;
+  readonly ssoUrl: string | null;
+  readonly removedAt: string | null;
+}
+
 /** Builds the index from the stored directory, tombstones included (their past use still counts). */
 export function buildUsageMatchIndex(directory: Pick<DirectoryState, "users" | "applications">): UsageMatchIndex {
+  return buildUsageMatchIndexFrom(directory.users.values(), directory.applications.values());
+}
+
+/**
+ * Builds the index from narrow rows (id, username, email / id, sso_url, tombstone): the usage
+ * stream reads only these, never the whole directory with its roles and assignments.
+ */
+export function buildUsageMatchIndexFrom(storedUsers: Iterable<UsageMatchUser>, storedApplications: Iterable<UsageMatchApplication>): UsageMatchIndex {
   const userIds = new Set<string>();
   const userIdByUsername = new Map<string, string>();
   const userIdByEmail = new Map<string, string>();
   // Live records win over tombstones that share a username, email or URL.
-  const users = [...directory.users.values()].sort((a, b) => Number(a.removedAt === null) - Number(b.removedAt === null));
+  const users = [...storedUsers].sort((a, b) => Number(a.removedAt === null) - Number(b.removedAt === null));
   for (const u of users) {
     userIds.add(u.id);
     // Directory Insights lowercases field values on insert: match case-insensitively.
@@ -34,12 +57,25 @@ export function buildUsageMatchIndex(directory: Pick<DirectoryState, "users" | "
   }
   const applicationIds = new Set<string>();
   const applicationIdBySsoUrl = new Map<string, string>();
-  const apps = [...directory.applications.values()].sort((a, b) => Number(a.removedAt === null) - Number(b.removedAt === null));
+  const apps = [...storedApplications].sort((a, b) => Number(a.removedAt === null) - Number(b.removedAt === null));
   for (const a of apps) {
     applicationIds.add(a.id);
     if (a.ssoUrl !== null && a.ssoUrl !== "") applicationIdBySsoUrl.set(normalizeUrl(a.ssoUrl), a.id);
   }
   return { userIds, userIdByUsername, userIdByEmail, applicationIds, applicationIdBySsoUrl };
+}
+
+/**
+ * Records of `batch` that move the stored ones forward (`stored` holds the stored record of some
+ * of the batch's keys): what a flush of a folded batch must write.
+ */
+export function usageAdvances(batch: Iterable<UsageRecord>, stored: ReadonlyMap<UsageKey, UsageRecord>): UsageRecord[] {
+  const out: UsageRecord[] = [];
+  for (const r of batch) {
+    const incumbent = stored.get(usageKey(r));
+    if (incumbent === undefined || isLater(r, incumbent)) out.push(r);
+  }
+  return out;
 }
 
 export interface UsageFoldStats {

@@ -11,6 +11,8 @@ import {
   type Tracked,
   type UsageCoverage,
   type UsageKey,
+  type UsageMatchApplication,
+  type UsageMatchUser,
   type UsageRecord,
   type UsageSource,
   type UserGroup,
@@ -140,18 +142,43 @@ export class DirectoryStoreRepository implements DirectoryStorePort {
     });
   }
 
+  async loadUsageMatchEntries(scopeId: string): Promise<{ readonly users: readonly UsageMatchUser[]; readonly applications: readonly UsageMatchApplication[] }> {
+    return this.#db.session(async (s) => {
+      const users = (await s.all(`select id, username, email, removed_at from directory_user where scope_id = ?`, [scopeId])).map(
+        (r): UsageMatchUser => ({ id: str(r["id"]), username: str(r["username"]), email: str(r["email"]), removedAt: toIsoOrNull(r["removed_at"]) }),
+      );
+      const applications = (await s.all(`select id, sso_url, removed_at from directory_application where scope_id = ?`, [scopeId])).map(
+        (r): UsageMatchApplication => ({ id: str(r["id"]), ssoUrl: strOrNull(r["sso_url"]), removedAt: toIsoOrNull(r["removed_at"]) }),
+      );
+      return { users, applications };
+    });
+  }
+
+  async loadUsageFor(scopeId: string, keys: readonly UsageKey[]): Promise<ReadonlyMap<UsageKey, UsageRecord>> {
+    return this.#db.session(async (s) => {
+      const out = new Map<UsageKey, UsageRecord>();
+      for (const batch of chunks([...new Set(keys)], this.#db.batchSize(2))) {
+        const params: Param[] = [scopeId];
+        for (const key of batch) params.push(...splitPair(key));
+        const rows = await s.all(
+          `select user_id, application_id, last_used_at, source, event_id from usage_record
+           where scope_id = ? and (user_id, application_id) in (values ${valuesList(batch.length, 2)})`,
+          params,
+        );
+        for (const r of rows) {
+          const rec = usageFromRow(r);
+          out.set(`${rec.userId}/${rec.applicationId ?? ""}`, rec);
+        }
+      }
+      return out;
+    });
+  }
+
   async loadUsage(scopeId: string): Promise<ReadonlyMap<UsageKey, UsageRecord>> {
     return this.#db.session(async (s) => {
       const out = new Map<UsageKey, UsageRecord>();
       for (const r of await s.all(`select user_id, application_id, last_used_at, source, event_id from usage_record where scope_id = ?`, [scopeId])) {
-        const appId = str(r["application_id"]);
-        const rec: UsageRecord = {
-          userId: str(r["user_id"]),
-          applicationId: appId === "" ? null : appId,
-          lastUsedAt: toIsoOrNull(r["last_used_at"]) ?? "",
-          source: str(r["source"]) as UsageSource,
-          eventId: str(r["event_id"]),
-        };
+        const rec = usageFromRow(r);
         out.set(`${rec.userId}/${rec.applicationId ?? ""}`, rec);
       }
       return out;
@@ -213,6 +240,17 @@ export async function purgeScopeData(s: Session, scopeId: string): Promise<numbe
     n += await s.run(`delete from ${table} where scope_id = ?`, [scopeId]);
   }
   return n;
+}
+
+function usageFromRow(r: Record<string, unknown>): UsageRecord {
+  const appId = str(r["application_id"]);
+  return {
+    userId: str(r["user_id"]),
+    applicationId: appId === "" ? null : appId,
+    lastUsedAt: toIsoOrNull(r["last_used_at"]) ?? "",
+    source: str(r["source"]) as UsageSource,
+    eventId: str(r["event_id"]),
+  };
 }
 
 /** One record per key, the latest by the domain's order: a statement may not hit a row twice. */
