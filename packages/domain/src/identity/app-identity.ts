@@ -70,7 +70,9 @@ interface Hit {
 class Matcher {
   readonly keys: string[] = [];
   hit: Hit | undefined;
-  private readonly seenNames: string[] = [];
+  private seen1: string | undefined;
+  private seen2: string | undefined;
+  private seen3: string | undefined;
   /** The first name seen, normalized: the heuristic's input when nothing matches. */
   fallback: AppNameLookup | undefined;
 
@@ -98,8 +100,11 @@ class Matcher {
 
   name(raw: string | null | undefined, asFallback = true): void {
     if (raw === null || raw === undefined || raw === "") return;
-    if (this.seenNames.includes(raw)) return;
-    this.seenNames.push(raw);
+    // At most three names per observation: fields, not an array, to allocate less.
+    if (raw === this.seen1 || raw === this.seen2 || raw === this.seen3) return;
+    if (this.seen1 === undefined) this.seen1 = raw;
+    else if (this.seen2 === undefined) this.seen2 = raw;
+    else this.seen3 = raw;
     const n = this.catalog.lookupName(raw);
     if (n.key === "") return;
     const key = n.aliasKey;
@@ -174,15 +179,17 @@ function fnv1a(s: string): string {
  * `~<publisher>` when the name alone is generic (`unlisted:agent~acme`).
  */
 export function unlistedAppId(nameKey: string, publisher?: string | null): string {
-  return unlistedId(nameKey, slugOf(nameKey), publisher);
+  return unlistedId(nameKey, slugOf(nameKey), () => publisher);
 }
 
-function unlistedId(nameKey: string, nameSlug: string, publisher: string | null | undefined): string {
+/** The publisher is read only for a generic name (most are not). */
+function unlistedId(nameKey: string, nameSlug: string, publisherOf: () => string | null | undefined): string {
   let slug = nameSlug;
   if (slug === "") slug = nameKey === "" ? "unnamed" : `unnamed-${fnv1a(nameKey)}`;
   // No name at all is as generic as it gets: "(unnamed)", the display name it gets, says the same.
-  const generic = GENERIC_NAMES.has(nameKey) || [...nameKey].length <= 2 || slug === "unnamed" || slug.startsWith("unnamed-");
-  if (publisher !== null && publisher !== undefined && generic) {
+  const generic = (nameKey.length <= 4 && [...nameKey].length <= 2) || GENERIC_NAMES.has(nameKey) || slug === "unnamed" || slug.startsWith("unnamed-");
+  const publisher = generic ? publisherOf() : null;
+  if (publisher !== null && publisher !== undefined) {
     const pub = publisherSlug(publisher);
     if (pub !== "" && pub !== slug) return `${UNLISTED_PREFIX}${slug}~${pub}`;
   }
@@ -326,7 +333,7 @@ export function identifyApp(observation: AppObservation, catalog: AppCatalog = d
   }
   const fallback = m.fallback;
   const key = fallback?.key ?? "";
-  const appId = unlistedId(key, fallback?.slug ?? "", publisherOf(observation));
+  const appId = unlistedId(key, fallback?.slug ?? "", () => publisherOf(observation));
   return {
     appId,
     displayName: fallback === undefined || fallback.display === "" ? "(unnamed)" : fallback.display,

@@ -25,6 +25,8 @@ describe("normalizeAppName", () => {
     ["Acme Tool 64 bit", "acme tool", "Acme Tool"],
     ["Foo x64", "foo", "Foo"],
     ["Foo.app 1.2", "foo", "Foo"],
+    ["Foo 1.2.app", "foo", "Foo"],
+    ["Foo 64-bit.app", "foo", "Foo"],
     ["Foo v2", "foo", "Foo"],
     ["Ｓｌａｃｋ™", "slack", "Slack"],
     ["Sl\u200back", "slack", "Slack"],
