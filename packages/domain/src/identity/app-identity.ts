@@ -98,7 +98,11 @@ class Matcher {
     if (entry !== undefined) this.hit = { entry, kind: "package-name", key: `pkg:${value}`, confidence: ANY_FORMAT_CONFIDENCE };
   }
 
-  name(raw: string | null | undefined, asFallback = true): void {
+  /**
+   * A name: a key of the observation, the heuristic's fallback, and — with `matchCatalog` — looked
+   * up among the catalog's names.
+   */
+  name(raw: string | null | undefined, asFallback = true, matchCatalog = true): void {
     if (raw === null || raw === undefined || raw === "") return;
     // At most three names per observation: fields, not an array, to allocate less.
     if (raw === this.seen1 || raw === this.seen2 || raw === this.seen3) return;
@@ -110,7 +114,7 @@ class Matcher {
     const key = n.aliasKey;
     if (!this.keys.includes(key)) this.keys.push(key);
     if (asFallback && this.fallback === undefined) this.fallback = n;
-    if (this.hit !== undefined || n.entry === undefined) return;
+    if (this.hit !== undefined || n.entry === undefined || !matchCatalog) return;
     const kind: AppMatchKind = n.viaPrefix ? "vendor-prefix" : "catalog-alias";
     this.hit = { entry: n.entry, kind, key, confidence: CONFIDENCE[kind] };
   }
@@ -249,7 +253,10 @@ function collect(m: Matcher, o: AppObservation): void {
       const ns = PACKAGE_FORMATS[identifierKey(o.packageFormat ?? "")];
       if (ns === "deb" || ns === "rpm" || ns === "snap" || ns === "flatpak") m.identifier(ns, o.name, "package-name");
       m.anyFormat(o.name);
-      m.name(o.name);
+      // Package names are short and flat: Debian's `notion` is a window manager, its `arc` an
+      // archiver. A package matches the catalog by its package aliases only; its name makes the
+      // unlisted id (the same as a program of that name elsewhere).
+      m.name(o.name, true, false);
       return;
     }
     case "chrome-extension":
@@ -266,13 +273,15 @@ function collect(m: Matcher, o: AppObservation): void {
       return;
     case "software-event": {
       const ns = PACKAGE_FORMATS[identifierKey(o.packageManager ?? "")];
+      const linux = ns === "deb" || ns === "rpm" || ns === "snap" || ns === "flatpak";
       const pkg = o.name ?? o.displayName;
       if (ns !== undefined && pkg !== null && pkg !== undefined) {
-        m.identifier(ns, pkg, ns === "choco" || ns === "winget" ? "managed-package-id" : "package-name");
-        if (ns !== "choco" && ns !== "winget") m.anyFormat(pkg);
+        m.identifier(ns, pkg, linux ? "package-name" : "managed-package-id");
+        if (linux) m.anyFormat(pkg);
       }
-      m.name(o.displayName);
-      m.name(o.name);
+      // A Linux package's names match by package alias only, as in linux_packages.
+      m.name(o.displayName, true, !linux);
+      m.name(o.name, true, !linux);
       m.name(macAppInPath(o.path));
       return;
     }
