@@ -126,8 +126,13 @@ function bracketIsNoise(inner: string): boolean {
   return true;
 }
 
+/** `Foo.app` → `Foo`, `Foo.app.app` → `Foo` in one step (one slice, however many suffixes); null when none. */
 function stripAppSuffix(t: string, folded: string): string | null {
-  return folded.length > 4 && folded.endsWith(".app") && t.length > 4 && foldCase(t.slice(-4)) === ".app" ? t.slice(0, -4) : null;
+  if (folded.length <= 4 || !folded.endsWith(".app")) return null;
+  let end = t.length;
+  // ".app" is ASCII: compare the original's code units, lowercased, without slicing.
+  while (end > 4 && t.charCodeAt(end - 4) === 46 && (t.charCodeAt(end - 3) | 32) === 97 && (t.charCodeAt(end - 2) | 32) === 112 && (t.charCodeAt(end - 1) | 32) === 112) end -= 4;
+  return end === t.length ? null : t.slice(0, end);
 }
 
 /**
