@@ -5,7 +5,7 @@ import { AccountsService } from "../accounts/accounts.service.js";
 import { APP_CONFIG, type AppConfig } from "../config/index.js";
 import { JumpCloudClients } from "../jumpcloud/jumpcloud-clients.service.js";
 import { LOGGER } from "../logging/index.js";
-import { STORE, type SyncStore } from "../store/store.types.js";
+import { STORE, type SyncCoreStore } from "../store/store.types.js";
 import { CLOCK } from "./clock.js";
 import { SCOPE_BLOCKING_ATTENTION } from "./failure.js";
 import { Semaphore } from "./limiter.js";
@@ -45,7 +45,7 @@ export class SyncFacade {
   private readonly slots: Semaphore;
 
   constructor(
-    @Inject(STORE) private readonly store: SyncStore,
+    @Inject(STORE) private readonly store: SyncCoreStore,
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
