@@ -141,6 +141,7 @@ function generateOrg(world: World, rng: Rng, name: string, domain: string, n: nu
     appById: new Map(),
     admins: [],
     events: new EventLog(),
+    softwareEvents: new EventLog(),
     mdm: emptyMdm(),
   };
   const windowStart = now - days * DAY;
@@ -433,7 +434,6 @@ export function activity(
         app: null,
         v: 0,
         ts: null,
-        sw: null,
         body: {
           "@version": "1",
           system: { id: objectId(u.createdMs, rng), hostname: `${u.username.replace(/\./g, "-")}-mbp`, displayName: `${u.displayname}'s MacBook`, type: "system" },
@@ -442,6 +442,7 @@ export function activity(
           process_name: "loginwindow",
           src_ip: "",
         },
+        sw: null,
       });
     }
     const admin = u.admin === null ? undefined : adminByEmail.get(u.email);
