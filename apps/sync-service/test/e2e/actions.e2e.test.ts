@@ -264,6 +264,20 @@ for (const { name: database, skip } of testDatabases("actions suite")) describe.
     expect(simUser(v!.id)?.state).toBe("ACTIVATED");
   });
 
+  it("a 200 that JumpCloud did not apply (an unreadable answer, the state unchanged when read back) is retried, reading first", async () => {
+    const u = activeUsers()[10]!;
+    const before = writes().byRoute["POST /api/systemusers/{id}/state/suspend"] ?? { attempted: 0, applied: 0 };
+    sim.faults.set({ malformedBodyRate: 1, firstN: 1, onlyRoutes: ["POST /api/systemusers/{id}/state/suspend"] });
+    const res = await act({ scopeId, action: "suspend", users: [{ userId: u.id }] });
+    const done = await settled(res.body.items[0]!.actionId!);
+    sim.faults.clear();
+    expect(done, JSON.stringify(done)).toMatchObject({ state: "succeeded", attempts: 2 });
+    expect(done.requests.map((r) => `${r.method} ${r.status}`)).toEqual(["GET 200", "POST 200", "GET 200", "GET 200", "GET 200", "GET 200", "POST 200", "GET 200"]);
+    const after = writes().byRoute["POST /api/systemusers/{id}/state/suspend"]!;
+    expect([after.attempted - before.attempted, after.applied - before.applied]).toEqual([2, 1]);
+    expect(simUser(u.id)?.state).toBe("SUSPENDED");
+  });
+
   it("a create whose answer never came (timed out after JumpCloud applied it) is found by reading, not sent twice", async () => {
     sim.faults.set({ stallRate: 1, stallMs: 2_000, firstN: 1, onlyRoutes: ["POST /api/systemusers"] });
     const before = writes().byRoute["POST /api/systemusers"]?.applied ?? 0;
