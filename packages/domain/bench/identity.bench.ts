@@ -201,6 +201,8 @@ const identifiedCold = best(() => identifyAll(uncached()));
 const matched = [...identifiedCold.result.bySource].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${Math.round((v / OBSERVATIONS) * 100)}%`).join(", ");
 report("identifyApp, no name cache", OBSERVATIONS, "names", identifiedCold, `${Math.round((identifiedCold.result.listed / OBSERVATIONS) * 100)}% listed; ${matched}`);
 const identified = best(() => identifyAll(cached()));
+const summary = (r: ReturnType<typeof identifyAll>) => JSON.stringify([r.listed, [...r.bySource].sort()]);
+if (summary(identified.result) !== summary(identifiedCold.result)) throw new Error("the name cache changed the results");
 report("identifyApp (default: 50,000-name cache)", OBSERVATIONS, "names", identified, "same results");
 
 const overrideList: Domain.AppOverride[] = [

@@ -192,9 +192,8 @@ export interface GroundTruth extends MdmTruth {
   /** Per (user, application), the last `sso_auth` with sso_token_success === true, visible now. Sorted. */
   ssoUsage: TruthSsoUsage[];
   /**
-   * `earliestVisibleEventAt`: the oldest readable event of the directory-sync services (every
-   * service but `software`, so the MDM world leaves it as it was); the software stream has its own
-   * in `softwareCoverage`.
+   * `earliestVisibleEventAt`: the oldest readable event of every service but `software` (so the
+   * MDM world leaves it as it was); the software stream has its own in `softwareCoverage`.
    */
   directoryInsights: { enabled: boolean; retentionDays: number; earliestVisibleEventAt: string | null };
   minimumRequests: MinimumRequests;

@@ -141,6 +141,7 @@ function generateOrg(world: World, rng: Rng, name: string, domain: string, n: nu
     appById: new Map(),
     admins: [],
     events: new EventLog(),
+    softwareEvents: new EventLog(),
     mdm: emptyMdm(),
   };
   const windowStart = now - days * DAY;
@@ -475,7 +476,6 @@ export function activity(
         app: null,
         v: 0,
         ts: null,
-        sw: null,
         body: {
           "@version": "1",
           system: { id: objectId(u.createdMs, rng), hostname: `${u.username.replace(/\./g, "-")}-mbp`, displayName: `${u.displayname}'s MacBook`, type: "system" },
@@ -484,6 +484,7 @@ export function activity(
           process_name: "loginwindow",
           src_ip: "",
         },
+        sw: null,
       });
     }
     const admin = u.admin === null ? undefined : adminByEmail.get(u.email);

@@ -6,7 +6,7 @@ import { activity, generate } from "./generator.js";
 import { StatsRecorder, createSimServer } from "./http/server.js";
 import { type Device, inventoryRow, systemRecord } from "./mdm-model.js";
 import { addDevice, bindUser, bindUserGroup, changeSoftware, deviceOf, installSoftware, removeDevice, removeSoftware, setSoftwareStatus, setSystemInsights, softwareAppOf } from "./mdm-world.js";
-import { type EventRecord, type Org, materialize, userRecord } from "./model.js";
+import { type EventRecord, type Org, compareEvents, materialize, userRecord } from "./model.js";
 import { Rng } from "./rng.js";
 import { computeTruth } from "./truth.js";
 import type { Actor, World } from "./world.js";
@@ -164,7 +164,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
     },
     allEvents(orgId): DiEvent[] {
       const org = world.org(orgId);
-      return org.events.records.map((r) => materialize(r, org.id, org.providerId));
+      return [...org.events.records, ...org.softwareEvents.records].sort(compareEvents).map((r) => materialize(r, org.id, org.providerId));
     },
 
     // ---- MDM world ----

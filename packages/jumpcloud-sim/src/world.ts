@@ -107,7 +107,6 @@ export class World {
       app: null,
       v: 0,
       ts: null,
-      sw: null,
       body: {
         "@version": "1",
         provider: org.providerId,
@@ -118,6 +117,7 @@ export class World {
         geoip: { country_code: place?.countryCode, timezone: place?.timezone, continent_code: place?.continentCode, region_name: place?.regionName, region_code: place?.regionCode },
         useragent: { ...agent, build: "" },
       },
+      sw: null,
     };
   }
 
@@ -449,7 +449,8 @@ export class World {
         sw: null,
       });
     }
-    org.events.add(records);
+    org.events.add(records.filter((r) => r.service !== "software"));
+    org.softwareEvents.add(records.filter((r) => r.service === "software"));
     this.version++;
     return records.map((r) => materialize(r, org.id, org.providerId));
   }

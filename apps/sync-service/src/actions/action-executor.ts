@@ -76,6 +76,15 @@ export class ActionExecutor {
         }),
       );
     } catch (error) {
+      if (answered2xx(error)) {
+        // JumpCloud said yes in a shape we cannot read: the user it made is found by its username.
+        const made = await this.readBack(() => users.byUsername(params.username), (u) => u !== null);
+        if (made !== null) {
+          await this.reflectCreated(action, made);
+          return { kind: "succeeded", userId: made.id, toStatus: userStatusOf(made), note: "JumpCloud's answer to the create was unreadable; the user was found by reading" };
+        }
+        return { kind: "transient", failure: { code: "not-applied", message: "JumpCloud answered the create with an unreadable 2xx and no such user can be read yet; it is read again before any retry" } };
+      }
       // "User already exists or Bad Request": tell the two apart by reading, not by parsing text.
       if (isJumpCloudApiError(error) && error.kind === "bad-request") {
         const taken = (await users.byUsername(params.username)) ?? (await users.byEmail(params.email));
@@ -85,6 +94,16 @@ export class ActionExecutor {
     }
     await this.reflectCreated(action, created);
     return { kind: "succeeded", userId: created.id, toStatus: userStatusOf(created), note: null };
+  }
+
+  /** Reads until `done` holds, up to three times, a little apart; returns the last value read. */
+  private async readBack<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+    let value = await read();
+    for (let i = 1; i < READ_BACK_TRIES && !done(value); i++) {
+      await new Promise((resolve) => setTimeout(resolve, READ_BACK_DELAY_MS * i));
+      value = await read();
+    }
+    return value;
   }
 
   private async reflectCreated(action: Action, user: SystemUser): Promise<void> {
@@ -115,38 +134,58 @@ export class ActionExecutor {
 
     await this.beforeWrite(action, owner);
     const write = writeOf(kind, id);
-    await log.run("write", write.method, write.path, async () => {
+    const uid: string = id;
+    const send = async (): Promise<void> => {
       switch (kind) {
         case "suspend":
-          await client.suspendUser(id);
+          await client.suspendUser(uid);
           return;
         case "activate":
           // No welcome email beyond JumpCloud's default behaviour: the body stays `{}`.
-          await client.activateUser(id, {});
+          await client.activateUser(uid, {});
           return;
         case "unsuspend":
-          await client.updateUser(id, { state: "ACTIVATED", suspended: false });
+          await client.updateUser(uid, { state: "ACTIVATED", suspended: false });
           return;
         case "delete":
-          await client.deleteUser(id);
+          await client.deleteUser(uid);
           return;
+      }
+    };
+    await log.run("write", write.method, write.path, async () => {
+      try {
+        await send();
+      } catch (error) {
+        // A 2xx whose body we cannot read is still a 2xx: the read-back below decides.
+        if (!answered2xx(error)) throw error;
       }
     });
 
-    // Read back: the write's 200 is JumpCloud's word; the state it reports now is the proof.
-    const after = await users.byId(id);
+    // Read back: the write's 200 is JumpCloud's word; the state it reports now is the proof. A few
+    // reads apart, in case JumpCloud is slow to show its own write; still not there, the action is
+    // retried later — reading first, so a write that did land is not sent again.
+    const target = verdict.to;
+    const after = await this.readBack(() => users.byId(id), (u) => (target === "deleted" ? u === null : u !== null && userStatusOf(u) === target));
     if (kind === "delete") {
-      if (after !== null) return { kind: "failed", failure: { code: "not-applied", message: `JumpCloud answered the delete, but user ${id} is still there` } };
+      if (after !== null) return { kind: "transient", failure: { code: "not-applied", message: `JumpCloud answered the delete, but user ${id} can still be read` } };
       await this.store.actions.reflectRemoved(action.scopeId, id, this.clock.now());
       return { kind: "succeeded", userId: id, toStatus: "deleted", note: null };
     }
     const status = after === null ? null : userStatusOf(after);
     if (status !== verdict.to) {
-      return { kind: "failed", failure: { code: "not-applied", message: `JumpCloud answered the ${kind}, but reading the user back shows ${status ?? "no user"} instead of ${verdict.to}` } };
+      return { kind: "transient", failure: { code: "not-applied", message: `JumpCloud answered the ${kind}, but reading the user back shows ${status ?? "no user"} instead of ${verdict.to}` } };
     }
     await this.store.actions.reflectStatus(action.scopeId, id, status, this.clock.now());
     return { kind: "succeeded", userId: id, toStatus: status, note: null };
   }
+}
+
+const READ_BACK_TRIES = 3;
+const READ_BACK_DELAY_MS = 150;
+
+/** The write was answered with a 2xx whose body did not parse as expected. */
+function answered2xx(error: unknown): boolean {
+  return isJumpCloudApiError(error) && error.kind === "invalid-response" && error.status !== null && error.status >= 200 && error.status < 300;
 }
 
 function sameEmail(a: string | undefined, b: string): boolean {

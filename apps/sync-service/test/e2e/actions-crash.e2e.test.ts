@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTickingClock, startSim, type Sim } from "@jumpcloud-sync/jumpcloud-sim";
-import { describeOnDatabases } from "../support/harness.js";
+import { bootService, describeOnDatabases } from "../support/harness.js";
 
 const CLI = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
 const LEASE_TTL_MS = 2_000;
@@ -111,6 +111,24 @@ describeOnDatabases("queued actions survive a SIGKILL of the process working the
       }
     } finally {
       await store.close();
+    }
+  });
+
+  it("`serve` (the scheduled service) polls the queue: actions queued by another process are done without a request", async () => {
+    const env = { ...db().env, JCS_RATE_LIMIT_PER_MINUTE: "100000", SIM_KEY: sim.credentials.apiKey };
+    const add = await cli(["accounts", "add", "--name", "acting", "--permission", "read-and-act", "--api-key-env", "SIM_KEY", "--console-url", sim.consoleBaseUrl, "--insights-url", sim.insightsBaseUrl], env).exit;
+    expect(add.code, add.stderr).toBe(0);
+    const target = sim.truth().users.find((u) => u.status === "suspended")!;
+    const queued = await cli(["actions", "unsuspend", "--user", target.id, "--no-wait"], env).exit;
+    expect(queued.code, queued.stderr + queued.stdout).toBe(0);
+    expect(sim.world.getUser(target.id)?.state).toBe("SUSPENDED");
+
+    const service = await bootService({ db: db(), schedule: true, env: { JCS_SCHEDULER_TICK_SECONDS: "3600" } });
+    try {
+      await expect.poll(async () => (await service.store.actions.list({ limit: 10 })).items.map((a) => a.state), { timeout: 30_000, interval: 50 }).toEqual(["succeeded"]);
+      expect(sim.world.getUser(target.id)?.state).toBe("ACTIVATED");
+    } finally {
+      await service.close();
     }
   });
 });

@@ -116,6 +116,21 @@ describe("compileAppCatalog", () => {
     expect(() => compileAppCatalog(bad)).toThrow(/Invalid app catalog \(\d+ problems\)/);
   });
 
+  it("gives the same answers with or without its name cache, when the cache fills and is cleared too", () => {
+    const names = ["Slack", "Mozilla Firefox (x64 en-US)", "Acme Widgets 2.0", "Slack", "JetBrains GoLand", "Agent", "Acme Widgets 2.0", "", "Ｚｏｏｍ", "Slack"];
+    const none = compileAppCatalog(APP_CATALOG_ENTRIES, { nameCacheSize: 0 });
+    const tiny = compileAppCatalog(APP_CATALOG_ENTRIES, { nameCacheSize: 3 });
+    const big = compileAppCatalog(APP_CATALOG_ENTRIES);
+    for (let round = 0; round < 3; round += 1) {
+      for (const name of names) {
+        const o = { source: "windows-program" as const, name, publisher: "Acme" };
+        const expected = identifyApp(o, none);
+        expect(identifyApp(o, tiny)).toEqual(expected);
+        expect(identifyApp(o, big)).toEqual(expected);
+      }
+    }
+  });
+
   it("accepts a thin product with a note", () => {
     expect(checkAppCatalog([{ id: "thin", name: "Thin", vendor: "x", category: "utility", note: "web only" }])).toEqual([]);
   });

@@ -139,6 +139,7 @@ export interface AppNameLookup {
  * A pure function's memo (same answer with or without it), bounded: cleared when full.
  */
 const NAME_CACHE_SIZE = 50_000;
+const CACHED_NAME_MAX_LENGTH = 256;
 
 interface Variant {
   readonly entry: AppCatalogEntry;
@@ -210,7 +211,8 @@ export class AppCatalog {
       }
     }
     const result: AppNameLookup = { key: n.key, display: n.display, aliasKey: `name:${n.key}`, slug: entry === undefined ? slugOf(n.key) : "", entry, viaPrefix };
-    if (this.nameCacheSize > 0) {
+    // Only names of a plausible length are remembered: a hostile megabyte-long name is not kept.
+    if (this.nameCacheSize > 0 && raw.length <= CACHED_NAME_MAX_LENGTH) {
       if (this.nameCache.size >= this.nameCacheSize) this.nameCache = new Map();
       this.nameCache.set(raw, result);
     }

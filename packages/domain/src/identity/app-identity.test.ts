@@ -69,6 +69,8 @@ describe("identifyApp: one product under its many names", () => {
     ["Edge / WebView2", { source: "windows-program", name: "Microsoft Edge" }, { source: "windows-program", name: "Microsoft Edge WebView2 Runtime" }],
     ["KeePass / KeePassXC", { source: "windows-program", name: "KeePass Password Safe 2.57" }, { source: "windows-program", name: "KeePassXC" }],
     ["Datadog SSO / Datadog Agent", { source: "sso-application", name: "datadog", displayName: "Datadog" }, { source: "linux-package", name: "datadog-agent", packageFormat: "rpm" }],
+    ["Notion / Debian's notion window manager", { source: "windows-program", name: "Notion" }, { source: "linux-package", name: "notion", packageFormat: "deb" }],
+    ["Arc browser / Debian's arc archiver", { source: "macos-app", name: "Arc.app", bundleIdentifier: "company.thebrowser.Browser" }, { source: "software-event", name: "arc", packageManager: "apt" }],
     ["two vendors' generic \"Agent\"", { source: "windows-program", name: "Agent", publisher: "Acme, Inc." }, { source: "windows-program", name: "Agent", publisher: "Globex Corporation" }],
   ])("keeps apart: %s", (_label, a, b) => {
     expect(id(a)).not.toBe(id(b));

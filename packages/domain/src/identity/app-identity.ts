@@ -70,7 +70,9 @@ interface Hit {
 class Matcher {
   readonly keys: string[] = [];
   hit: Hit | undefined;
-  private readonly seenNames: string[] = [];
+  private seen1: string | undefined;
+  private seen2: string | undefined;
+  private seen3: string | undefined;
   /** The first name seen, normalized: the heuristic's input when nothing matches. */
   fallback: AppNameLookup | undefined;
 
@@ -96,16 +98,23 @@ class Matcher {
     if (entry !== undefined) this.hit = { entry, kind: "package-name", key: `pkg:${value}`, confidence: ANY_FORMAT_CONFIDENCE };
   }
 
-  name(raw: string | null | undefined, asFallback = true): void {
+  /**
+   * A name: a key of the observation, the heuristic's fallback, and — with `matchCatalog` — looked
+   * up among the catalog's names.
+   */
+  name(raw: string | null | undefined, asFallback = true, matchCatalog = true): void {
     if (raw === null || raw === undefined || raw === "") return;
-    if (this.seenNames.includes(raw)) return;
-    this.seenNames.push(raw);
+    // At most three names per observation: fields, not an array, to allocate less.
+    if (raw === this.seen1 || raw === this.seen2 || raw === this.seen3) return;
+    if (this.seen1 === undefined) this.seen1 = raw;
+    else if (this.seen2 === undefined) this.seen2 = raw;
+    else this.seen3 = raw;
     const n = this.catalog.lookupName(raw);
     if (n.key === "") return;
     const key = n.aliasKey;
     if (!this.keys.includes(key)) this.keys.push(key);
     if (asFallback && this.fallback === undefined) this.fallback = n;
-    if (this.hit !== undefined || n.entry === undefined) return;
+    if (this.hit !== undefined || n.entry === undefined || !matchCatalog) return;
     const kind: AppMatchKind = n.viaPrefix ? "vendor-prefix" : "catalog-alias";
     this.hit = { entry: n.entry, kind, key, confidence: CONFIDENCE[kind] };
   }
@@ -174,15 +183,17 @@ function fnv1a(s: string): string {
  * `~<publisher>` when the name alone is generic (`unlisted:agent~acme`).
  */
 export function unlistedAppId(nameKey: string, publisher?: string | null): string {
-  return unlistedId(nameKey, slugOf(nameKey), publisher);
+  return unlistedId(nameKey, slugOf(nameKey), () => publisher);
 }
 
-function unlistedId(nameKey: string, nameSlug: string, publisher: string | null | undefined): string {
+/** The publisher is read only for a generic name (most are not). */
+function unlistedId(nameKey: string, nameSlug: string, publisherOf: () => string | null | undefined): string {
   let slug = nameSlug;
   if (slug === "") slug = nameKey === "" ? "unnamed" : `unnamed-${fnv1a(nameKey)}`;
   // No name at all is as generic as it gets: "(unnamed)", the display name it gets, says the same.
-  const generic = GENERIC_NAMES.has(nameKey) || [...nameKey].length <= 2 || slug === "unnamed" || slug.startsWith("unnamed-");
-  if (publisher !== null && publisher !== undefined && generic) {
+  const generic = (nameKey.length <= 4 && [...nameKey].length <= 2) || GENERIC_NAMES.has(nameKey) || slug === "unnamed" || slug.startsWith("unnamed-");
+  const publisher = generic ? publisherOf() : null;
+  if (publisher !== null && publisher !== undefined) {
     const pub = publisherSlug(publisher);
     if (pub !== "" && pub !== slug) return `${UNLISTED_PREFIX}${slug}~${pub}`;
   }
@@ -242,7 +253,10 @@ function collect(m: Matcher, o: AppObservation): void {
       const ns = PACKAGE_FORMATS[identifierKey(o.packageFormat ?? "")];
       if (ns === "deb" || ns === "rpm" || ns === "snap" || ns === "flatpak") m.identifier(ns, o.name, "package-name");
       m.anyFormat(o.name);
-      m.name(o.name);
+      // Package names are short and flat: Debian's `notion` is a window manager, its `arc` an
+      // archiver. A package matches the catalog by its package aliases only; its name makes the
+      // unlisted id (the same as a program of that name elsewhere).
+      m.name(o.name, true, false);
       return;
     }
     case "chrome-extension":
@@ -259,13 +273,15 @@ function collect(m: Matcher, o: AppObservation): void {
       return;
     case "software-event": {
       const ns = PACKAGE_FORMATS[identifierKey(o.packageManager ?? "")];
+      const linux = ns === "deb" || ns === "rpm" || ns === "snap" || ns === "flatpak";
       const pkg = o.name ?? o.displayName;
       if (ns !== undefined && pkg !== null && pkg !== undefined) {
-        m.identifier(ns, pkg, ns === "choco" || ns === "winget" ? "managed-package-id" : "package-name");
-        if (ns !== "choco" && ns !== "winget") m.anyFormat(pkg);
+        m.identifier(ns, pkg, linux ? "package-name" : "managed-package-id");
+        if (linux) m.anyFormat(pkg);
       }
-      m.name(o.displayName);
-      m.name(o.name);
+      // A Linux package's names match by package alias only, as in linux_packages.
+      m.name(o.displayName, true, !linux);
+      m.name(o.name, true, !linux);
       m.name(macAppInPath(o.path));
       return;
     }
@@ -326,7 +342,7 @@ export function identifyApp(observation: AppObservation, catalog: AppCatalog = d
   }
   const fallback = m.fallback;
   const key = fallback?.key ?? "";
-  const appId = unlistedId(key, fallback?.slug ?? "", publisherOf(observation));
+  const appId = unlistedId(key, fallback?.slug ?? "", () => publisherOf(observation));
   return {
     appId,
     displayName: fallback === undefined || fallback.display === "" ? "(unnamed)" : fallback.display,

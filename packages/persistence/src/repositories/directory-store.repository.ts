@@ -1,4 +1,5 @@
 import {
+  DIRECTORY_STREAM,
   isLater,
   type AppAssignment,
   type AssignmentKey,
@@ -131,13 +132,14 @@ export class DirectoryStoreRepository implements DirectoryStorePort {
   }
 
   async applyDirectoryChanges(scopeId: string, changes: DirectoryChangeSet): Promise<WriteStats> {
-    const now = new Date();
+    return this.#db.tx((s) => this.#applyChanges(s, scopeId, changes, new Date()));
+  }
+
+  async applySnapshot(scopeId: string, changes: DirectoryChangeSet, directoryCursor: unknown): Promise<WriteStats> {
     return this.#db.tx(async (s) => {
-      let stats = ZERO;
-      stats = addStats(stats, await writeEntityChanges(s, this.#db, scopeId, USER, changes.users, (u) => u.id, now));
-      stats = addStats(stats, await writeEntityChanges(s, this.#db, scopeId, GROUP, changes.groups, (g) => g.id, now));
-      stats = addStats(stats, await writeEntityChanges(s, this.#db, scopeId, APPLICATION, changes.applications, (a) => a.id, now));
-      stats = addStats(stats, await writeEntityChanges(s, this.#db, scopeId, ASSIGNMENT, changes.assignments, (a) => `${a.applicationId}/${a.userId}`, now));
+      const now = new Date();
+      const stats = await this.#applyChanges(s, scopeId, changes, now);
+      await saveCursor(s, scopeId, DIRECTORY_STREAM, directoryCursor, now);
       return stats;
     });
   }
@@ -172,6 +174,15 @@ export class DirectoryStoreRepository implements DirectoryStorePort {
       }
       return out;
     });
+  }
+
+  async #applyChanges(s: Session, scopeId: string, changes: DirectoryChangeSet, now: Date): Promise<WriteStats> {
+    let stats = ZERO;
+    stats = addStats(stats, await writeEntityChanges(s, this.#db, scopeId, USER, changes.users, (u) => u.id, now));
+    stats = addStats(stats, await writeEntityChanges(s, this.#db, scopeId, GROUP, changes.groups, (g) => g.id, now));
+    stats = addStats(stats, await writeEntityChanges(s, this.#db, scopeId, APPLICATION, changes.applications, (a) => a.id, now));
+    stats = addStats(stats, await writeEntityChanges(s, this.#db, scopeId, ASSIGNMENT, changes.assignments, (a) => `${a.applicationId}/${a.userId}`, now));
+    return stats;
   }
 
   async loadUsage(scopeId: string): Promise<ReadonlyMap<UsageKey, UsageRecord>> {
