@@ -19,6 +19,7 @@ export type * from "./ports/action.port.js";
 export * from "./username.js";
 export * from "./rules/reconcile.js";
 export * from "./rules/usage.js";
+export * from "./rules/directory-events.js";
 export * from "./rules/backoff.js";
 export * from "./rules/mdm.js";
 // App identity: one product under its many names (installed apps, extensions, managed apps, SSO)

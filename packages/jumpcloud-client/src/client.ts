@@ -272,6 +272,27 @@ class JumpCloudClientImpl implements JumpCloudClient {
     });
   }
 
+  /** The SSO applications bound to a user, directly or through its groups (`paths` say which). */
+  listUserApplications(userId: string): AsyncIterable<GraphObjectWithPaths> {
+    const operation = "listUserApplications";
+    const ctx = this.#ctx("console");
+    return paginateV2<GraphObjectWithPaths>({
+      operation,
+      ctx,
+      emit: this.#emit,
+      family: "v2",
+      limit: V2_LIMIT,
+      keyOf: keyByTypeAndId,
+      fetchPage: (skip, limit) =>
+        call(operation, ctx, () =>
+          this.console.GET("/api/v2/users/{user_id}/applications", {
+            params: { path: { user_id: userId }, query: { limit, skip } },
+            headers: op(operation),
+          }),
+        ),
+    });
+  }
+
   // ---- applications ---------------------------------------------------------------------------
 
   listApplications(): AsyncIterable<Application> {

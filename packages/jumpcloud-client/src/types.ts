@@ -136,6 +136,8 @@ export interface JumpCloudClient {
   listUserGroupMembers(groupId: string): AsyncIterable<GraphConnection>;
   /** `GET /api/v2/users/{user_id}/memberof`: the user's groups, with paths. */
   listUserMemberOf(userId: string): AsyncIterable<GraphObjectWithPaths>;
+  /** GET /api/v2/users/{user_id}/applications: SSO apps bound to the user, directly or via groups (see `paths`). */
+  listUserApplications(userId: string): AsyncIterable<GraphObjectWithPaths>;
 
   /** `GET /api/applications` (SSO/SAML applications), v1 paging. */
   listApplications(): AsyncIterable<Application>;

@@ -32,6 +32,8 @@ export interface SyncConfig {
   readonly insights: { readonly overlapMs: number; readonly maxLookbackMs: number; readonly lagMs: number };
   /** Usage: Directory Insights pages folded in memory before one write (records and cursor together). */
   readonly usageFlushPages: number;
+  /** Directory: a full snapshot at least this often (ms); incremental runs in between; 0 = always full. */
+  readonly directoryFullSnapshotMs: number;
   readonly shutdownGraceMs: number;
 }
 
@@ -92,6 +94,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>, o
       staleRunSweepMs: e.JCS_STALE_RUN_SWEEP_MINUTES * 60_000,
       insights: { overlapMs: e.JCS_INSIGHTS_OVERLAP_MINUTES * 60_000, maxLookbackMs: e.JCS_INSIGHTS_LOOKBACK_DAYS * 86_400_000, lagMs: 1_000 },
       usageFlushPages: e.JCS_USAGE_FLUSH_PAGES,
+      directoryFullSnapshotMs: e.JCS_DIRECTORY_FULL_SNAPSHOT_HOURS * 3_600_000,
       shutdownGraceMs: e.JCS_SHUTDOWN_GRACE_MS,
     },
   };

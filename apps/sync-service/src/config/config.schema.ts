@@ -61,6 +61,11 @@ export const environmentSchema = z
      * window by default at 500 000 events; a SIGKILL re-reads at most this many pages).
      */
     JCS_USAGE_FLUSH_PAGES: int(1, 1000).default(100),
+    /**
+     * Directory: a full snapshot at least this often (the safety net for deletions without an
+     * event); between them, incremental runs from Directory Insights change events. 0 = always full.
+     */
+    JCS_DIRECTORY_FULL_SNAPSHOT_HOURS: int(0, 24 * 30).default(24),
     /** Stop after the current page on SIGTERM; abort in-flight requests after this grace. */
     JCS_SHUTDOWN_GRACE_MS: int(0, 600_000).default(15_000),
   })

@@ -9,6 +9,7 @@ import { checkpoint, type StreamJobContext, type StreamOutcome } from "../sync/s
 import { isNotFound } from "../sync/failure.js";
 import { assignmentsOf, toDirectoryUser, toSsoApplication, toUserGroup, USER_FIELDS } from "./snapshot-mapper.js";
 import { DirectoryCursors } from "./directory-cursors.js";
+import { DirectoryChangesJob } from "./directory-changes.job.js";
 
 /**
  * One complete directory snapshot of a scope, read with the fewest requests the API allows (v1 pages
@@ -24,9 +25,30 @@ export class DirectorySnapshotJob {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly cursors: DirectoryCursors,
+    private readonly changes: DirectoryChangesJob,
   ) {}
 
+  /**
+   * The directory stream: incremental from Directory Insights change events between full
+   * snapshots (see DirectoryChangesJob); a full snapshot on the cadence
+   * (`JCS_DIRECTORY_FULL_SNAPSHOT_HOURS`), on demand (force), without Directory Insights, and
+   * whenever the change events ask for one.
+   */
   async run(client: JumpCloudClient, ctx: StreamJobContext): Promise<StreamOutcome> {
+    const cursor = await this.cursors.get(ctx.scope.id);
+    let why = this.changes.fullSnapshotReason(cursor, this.clock.now());
+    if (why === null) {
+      const outcome = await this.changes.run(client, ctx, cursor);
+      if (outcome.kind !== "full-snapshot") return outcome;
+      why = outcome.reason;
+    }
+    return this.full(client, ctx, why);
+  }
+
+  private async full(client: JumpCloudClient, ctx: StreamJobContext, why: string): Promise<StreamOutcome> {
+    // Change events up to the start of the read are reflected by it (later ones are re-read by
+    // the next incremental run, which starts an overlap earlier still).
+    const readFrom = new Date(this.clock.now().getTime() - this.config.sync.insights.lagMs).toISOString();
     const snapshot = await this.read(client, ctx);
     checkpoint(ctx.signal);
 
@@ -41,12 +63,12 @@ export class DirectorySnapshotJob {
     ctx.progress("applying");
     const c = result.changes;
     // Data and cursor (last applied, the force used up) in one transaction: the stream's unit of work.
-    await this.store.directory.applySnapshot(ctx.scope.id, c, await this.cursors.afterSnapshot(ctx.scope.id, this.clock.now(), force));
+    await this.store.directory.applySnapshot(ctx.scope.id, c, await this.cursors.afterSnapshot(ctx.scope.id, this.clock.now(), force, { full: true, readThrough: readFrom }));
     ctx.counters.created += c.users.created.length + c.groups.created.length + c.applications.created.length + c.assignments.created.length;
     ctx.counters.updated += c.users.updated.length + c.groups.updated.length + c.applications.updated.length + c.assignments.updated.length;
     ctx.counters.removed += c.users.removed.length + c.groups.removed.length + c.applications.removed.length + c.assignments.removed.length;
     const counts = `${snapshot.users.length} users, ${snapshot.groups.length} groups, ${snapshot.applications.length} apps, ${snapshot.assignments.length} assignments`;
-    return { kind: "succeeded", summary: `directory snapshot applied${force ? " (forced)" : ""}: ${counts}; ${changeCount(c)} changes` };
+    return { kind: "succeeded", summary: `directory snapshot applied${force ? " (forced)" : ""} (full: ${why}): ${counts}; ${changeCount(c)} changes` };
   }
 
   private async read(client: JumpCloudClient, ctx: StreamJobContext): Promise<DirectorySnapshot> {

@@ -1,5 +1,6 @@
 import { Module } from "@nestjs/common";
 import { DirectoryCursors } from "./directory-cursors.js";
+import { DirectoryChangesJob } from "./directory-changes.job.js";
 import { DirectorySnapshotJob } from "./directory-snapshot.job.js";
 import { DirectoryStreams } from "./directory-streams.provider.js";
 import { UsageEventsJob } from "./usage-events.job.js";
@@ -9,7 +10,7 @@ import { UsageEventsJob } from "./usage-events.job.js";
  * registry, and their jobs. Scheduling, leases and run records are the core's (src/sync/).
  */
 @Module({
-  providers: [DirectoryStreams, DirectorySnapshotJob, UsageEventsJob, DirectoryCursors],
+  providers: [DirectoryStreams, DirectorySnapshotJob, DirectoryChangesJob, UsageEventsJob, DirectoryCursors],
   exports: [DirectoryCursors],
 })
 export class DirectoryModule {}
