@@ -306,6 +306,8 @@ for (const { name: database, skip } of testDatabases("API suite")) describe.skip
     const target = sim.truth().users.find((u) => u.status === "active")!;
     sim.clock.advance(60_000);
     sim.world.updateUser(target.id, { department: "Changed by the API test" });
+    // Its change event shows up in Directory Insights within 2 minutes (the stand-in's lateness).
+    sim.clock.advance(3 * 60_000);
     const before = (await runsOf(scopeId)).length;
     expect((await api.call("POST", "/v1/syncs", { body: { scopeIds: [scopeId] } })).status).toBe(202);
     await waitForRuns(scopeId, before);
