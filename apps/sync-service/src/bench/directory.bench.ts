@@ -1,10 +1,11 @@
-// Directory-sync benchmark: a full and then a no-op incremental sync (directory snapshot + usage)
-// of the stand-in's "large" org (50,000 users, 90 days of events) with realistic latency, on SQLite
-// and on PostgreSQL. Each sync is the real CLI (`jumpcloud-sync sync --once`) in a child process, so
+// Directory-sync benchmark: a full sync, a no-op incremental one, and an incremental one after 100
+// user changes and 20 membership changes (directory + usage) of the stand-in's "large" org (50,000
+// users, ~220 groups, 200 SSO apps, 90 days of events) with realistic latency, on SQLite and on
+// PostgreSQL. Each sync is the real CLI (`jumpcloud-sync sync --once`) in a child process, so
 // its peak RSS is the sync's alone; the stand-in runs here.
 //
 //   pnpm bench                                  (root; builds first)
-//   pnpm --filter @jumpcloud-sync/sync-service bench -- [--users 10000] [--seed 1] [--backend sqlite|postgresql|both]
+//   pnpm --filter @jumpcloud-sync/sync-service bench -- [--users 10000] [--apps 200] [--seed 1] [--backend sqlite|postgresql|both]
 //
 // PostgreSQL: JCS_BENCH_PG_URL, else JCS_TEST_PG_URL (a schema of its own, dropped afterwards);
 // without either the PostgreSQL rows are skipped with a line saying so.
@@ -24,11 +25,20 @@ const CLI = fileURLToPath(new URL("../cli.js", import.meta.url));
 const PRELOAD = pathToFileURL(fileURLToPath(new URL("./max-rss.preload.js", import.meta.url))).href;
 
 type Backend = "sqlite" | "postgresql";
+const RUNS = ["full", "no-op incremental", "incremental after 100 user + 20 membership changes"] as const;
+type RunName = (typeof RUNS)[number];
+const USER_CHANGES = 100;
+const MEMBERSHIP_CHANGES = 20;
 
 interface Row {
   backend: Backend;
-  run: "full" | "no-op incremental";
+  run: RunName;
   wallMs: number;
+  /** CPU seconds (user + system) of the sync process. */
+  cpuS: number;
+  /** Directory stream requests, and the issue's bound for the run (null: none stated). */
+  directoryRequests: number;
+  directoryBound: number | null;
   /** Requests the sync counted (its run counters), and what the stand-in served meanwhile. */
   requests: number;
   served: number;
@@ -123,7 +133,8 @@ async function benchBackend(backend: Backend, sim: Sim, pgUrl: string | null): P
     const [scope] = await store.accounts.listScopes();
     if (scope === undefined) throw new Error("the account has no scope");
 
-    for (const run of ["full", "no-op incremental"] as const) {
+    for (const run of RUNS) {
+      const changed = run === RUNS[2] ? changeWorld(sim, backend === "sqlite" ? 1 : 2) : 0;
       const before = new Set((await store.runs.listRuns({ scopeId: scope.id, limit: 100 })).items.map((r) => r.id));
       const rssFile = join(dir, `rss-${run.replace(/\W+/gu, "-")}`);
       sim.resetStats();
@@ -153,16 +164,23 @@ async function benchBackend(backend: Backend, sim: Sim, pgUrl: string | null): P
         runs.filter((r) => r.stream === "usage"),
         written,
       );
+      const [rss = 0, userUs = 0, systemUs = 0] = readFileSync(rssFile, "utf8").split(" ").map(Number);
       rows.push({
         backend,
         run,
         wallMs,
+        cpuS: (userUs + systemUs) / 1e6,
+        directoryRequests: sum(
+          runs.filter((r) => r.stream === "directory"),
+          (c) => c.requests,
+        ),
+        directoryBound: run === RUNS[1] ? 10 : run === RUNS[2] ? 10 + 2 * changed : null,
         requests: sum(runs, (c) => c.requests),
         served,
         minimum: run === "full" ? minimum.total : null,
         rowsWritten: directory + usage,
         rowsDetail: `${fmtInt(directory)} directory + ${fmtInt(usage)} usage`,
-        peakRssKiB: Number(readFileSync(rssFile, "utf8")),
+        peakRssKiB: rss,
         correct: await checkTruth(store, scope.id, sim),
         overMinimum,
       });
@@ -177,15 +195,54 @@ async function benchBackend(backend: Backend, sim: Sim, pgUrl: string | null): P
   return rows;
 }
 
+/**
+ * Between syncs, through the stand-in's world controls (each logs the Directory Insights event
+ * JumpCloud would): 100 users updated (a few suspended) and 20 memberships changed (10 added, 10
+ * removed). Returns the number of changed objects.
+ */
+function changeWorld(sim: Sim, round: number): number {
+  const truth = sim.truth();
+  const active = truth.users.filter((u) => u.status === "active");
+  const users = new Set<string>();
+  for (let i = 0; i < USER_CHANGES; i++) {
+    const u = active[(i * 97 + round * 13) % active.length]!;
+    sim.world.updateUser(u.id, i % 10 === 0 ? { status: "suspended" } : { jobTitle: `Bench ${round}.${i}` });
+    users.add(u.id);
+  }
+  const withMembers = truth.groups.filter((g) => g.memberUserIds.length > 0);
+  for (let i = 0; i < MEMBERSHIP_CHANGES; i++) {
+    const g = withMembers[(i * 7 + round) % withMembers.length]!;
+    if (i % 2 === 0) sim.world.removeGroupMember(g.id, g.memberUserIds[0]!);
+    else {
+      const joiner = active.find((u) => !g.memberUserIds.includes(u.id) && !users.has(u.id))!;
+      sim.world.addGroupMember(g.id, joiner.id);
+    }
+  }
+  // Changed objects as the issue counts them: the changed users and the changed memberships.
+  return users.size + MEMBERSHIP_CHANGES;
+}
+
+/** More SSO applications than the catalog-based generator makes: each bound to one group and 20 users. */
+function addApplications(sim: Sim, total: number): void {
+  const truth = sim.truth();
+  const missing = total - truth.applications.length;
+  for (let i = 0; i < missing; i++) {
+    const app = sim.world.addApplication({ name: `bench-app-${i}`, displayLabel: `Bench App ${i}`, ssoUrl: `https://sso.jumpcloud.com/saml2/bench-app-${i}` });
+    sim.world.assignApp(app.id, { groupId: truth.groups[i % truth.groups.length]!.id });
+    for (let j = 0; j < 20; j++) sim.world.assignApp(app.id, { userId: truth.users[(i * 20 + j) % truth.users.length]!.id });
+  }
+}
+
 const fmtMiB = (kib: number): string => `${(kib / 1024).toFixed(0)} MiB`;
 const fmtInt = (n: number): string => n.toLocaleString("en-US");
 
 async function main(): Promise<number> {
   // `pnpm bench -- --users 10000` passes the "--" through.
   const argv = process.argv.slice(2);
-  const args = parse(argv[0] === "--" ? argv.slice(1) : argv, { users: { type: "string" }, seed: { type: "string" }, backend: { type: "string" } });
-  if (args.positionals.length > 0) throw new Error(`unexpected argument(s): ${args.positionals.join(" ")} (options: --users <n> --seed <n> --backend sqlite|postgresql|both)`);
+  const args = parse(argv[0] === "--" ? argv.slice(1) : argv, { users: { type: "string" }, apps: { type: "string" }, seed: { type: "string" }, backend: { type: "string" } });
+  if (args.positionals.length > 0) throw new Error(`unexpected argument(s): ${args.positionals.join(" ")} (options: --users <n> --apps <n> --seed <n> --backend sqlite|postgresql|both)`);
   const users = intOption(args.str("users"), "--users");
+  const apps = intOption(args.str("apps"), "--apps") ?? 200;
   const seed = intOption(args.str("seed"), "--seed") ?? 1;
   const which = args.str("backend") ?? "both";
   if (!["sqlite", "postgresql", "both"].includes(which)) throw new Error("--backend is sqlite, postgresql or both");
@@ -198,6 +255,7 @@ async function main(): Promise<number> {
   const rows: Row[] = [];
   const notes: string[] = [];
   try {
+    addApplications(sim, apps);
     const truth = sim.truth();
     const events = sim.world.allEvents(truth.orgId).length;
     const backends: Backend[] = which === "both" ? ["sqlite", "postgresql"] : [which as Backend];
@@ -211,21 +269,21 @@ async function main(): Promise<number> {
     const out = process.stdout;
     out.write(`\nDirectory sync benchmark: stand-in "large", ${fmtInt(truth.users.length)} users, ${truth.groups.length} groups, ${truth.applications.length} SSO apps, ${fmtInt(events)} events over 90 days, latency ${latencyMs.min}–${latencyMs.max} ms per request\n`);
     out.write(`machine: ${cpus().length} vCPU (${cpus()[0]?.model ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}; load average at start ${load.map((l) => l.toFixed(2)).join(" ")}, at end ${loadavg().map((l) => l.toFixed(2)).join(" ")}\n\n`);
-    out.write("| backend | run | wall time | requests (sync / served by stand-in / minimum) | rows written | peak RSS (sync process) | result vs truth |\n");
-    out.write("|---|---|---:|---|---:|---:|---|\n");
+    out.write("| backend | run | wall time | CPU | requests (sync / served by stand-in / minimum) | directory requests (bound) | rows written | peak RSS (sync process) | result vs truth |\n");
+    out.write("|---|---|---:|---:|---|---|---:|---:|---|\n");
     for (const r of rows) {
       out.write(
-        `| ${r.backend === "sqlite" ? "SQLite" : "PostgreSQL"} | ${r.run} | ${(r.wallMs / 1000).toFixed(1)} s | ${fmtInt(r.requests)} / ${fmtInt(r.served)} / ${r.minimum === null ? "–" : fmtInt(r.minimum)} | ${fmtInt(r.rowsWritten)} (${r.rowsDetail}) | ${fmtMiB(r.peakRssKiB)} | ${r.correct} |\n`,
+        `| ${r.backend === "sqlite" ? "SQLite" : "PostgreSQL"} | ${r.run} | ${(r.wallMs / 1000).toFixed(1)} s | ${r.cpuS.toFixed(1)} s | ${fmtInt(r.requests)} / ${fmtInt(r.served)} / ${r.minimum === null ? "–" : fmtInt(r.minimum)} | ${fmtInt(r.directoryRequests)}${r.directoryBound === null ? "" : ` (≤ ${fmtInt(r.directoryBound)})`} | ${fmtInt(r.rowsWritten)} (${r.rowsDetail}) | ${fmtMiB(r.peakRssKiB)} | ${r.correct} |\n`,
       );
     }
-    out.write(`\nwall time: the \`sync --once\` process from spawn to exit (boot, both streams, shutdown). Minimum: the stand-in's minimum for a full sync (truth().minimumRequests.total).\n`);
+    out.write(`\nwall time / CPU: the \`sync --once\` process from spawn to exit (boot, both streams, shutdown), and its user + system CPU seconds. Minimum: the stand-in's minimum for a full sync (truth().minimumRequests.total).\n`);
     out.write(`The stand-in ran in the benchmark's own process (peak RSS ${fmtMiB(process.resourceUsage().maxRSS)}).\n`);
     for (const r of rows.filter((x) => x.overMinimum.length > 0)) out.write(`${r.backend} ${r.run}, routes above the minimum: ${r.overMinimum.join("; ")}\n`);
     for (const n of notes) out.write(`${n}\n`);
   } finally {
     await sim.close();
   }
-  return rows.every((r) => r.correct.startsWith("exact")) ? 0 : 1;
+  return rows.every((r) => r.correct.startsWith("exact") && (r.directoryBound === null || r.directoryRequests <= r.directoryBound)) ? 0 : 1;
 }
 
 main().then(
