@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { APP_CATALOG_ENTRIES } from "./app-catalog.data.js";
-import { identifyApp, isUnlistedAppId, unlistedAppId } from "./app-identity.js";
+import { identifyApp } from "./app-identity.js";
+import { isUnlistedAppId, unlistedAppId } from "./app-unlisted-id.js";
 import type { AppObservation } from "./app-observation.js";
 
 const id = (o: AppObservation) => identifyApp(o).appId;
@@ -101,6 +102,8 @@ describe("identifyApp: one product under its many names", () => {
     expect(id({ source: "windows-program", name: "Agent", publisher: "Acme, Inc." })).toBe("unlisted:agent~acme");
     expect(id({ source: "macos-app", name: "Helper.app", bundleIdentifier: "com.globex.helper" })).toBe("unlisted:helper~globex");
     expect(id({ source: "windows-program", name: "Agent" })).toBe("unlisted:agent");
+    // A package whose name is a catalog name but not a package alias: unlisted, by its name.
+    expect(identifyApp({ source: "linux-package", name: "notion", packageFormat: "deb" })).toMatchObject({ appId: "unlisted:notion", displayName: "notion", matchedBy: "heuristic" });
     expect(id({ source: "windows-program", name: "" })).toBe("unlisted:unnamed");
     expect(identifyApp({ source: "windows-program", name: "" }).displayName).toBe("(unnamed)");
     expect(id({ source: "windows-program", name: "???" })).toMatch(/^unlisted:unnamed-[0-9a-f]{8}$/);
