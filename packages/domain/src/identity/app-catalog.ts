@@ -41,6 +41,12 @@ export interface AppCatalogEntry {
    * index is looked up again without the prefix, and matches only a product that declares it.
    */
   readonly vendorPrefixes?: readonly string[];
+  /**
+   * Words of the Windows publisher, when the product's names are common words ("Signal", "Box",
+   * "Arc"): a program or software event with a publisher matches the product by name only if its
+   * publisher has one of these words. Identifiers are not affected.
+   */
+  readonly publishers?: readonly string[];
   /** macOS bundle identifiers (System Insights `apps.bundle_identifier`, managed app `bundleId`). */
   readonly bundleIds?: readonly string[];
   readonly packages?: AppCatalogPackages;

@@ -114,6 +114,19 @@ describe("identifyApp: one product under its many names", () => {
     expect(isUnlistedAppId("slack")).toBe(false);
   });
 
+  it("matches a product with a common-word name only under its own publisher, when the catalog names it", () => {
+    expect(id({ source: "windows-program", name: "Signal", publisher: "Signal Messenger, LLC" })).toBe("signal");
+    expect(id({ source: "windows-program", name: "Signal" })).toBe("signal");
+    expect(identifyApp({ source: "windows-program", name: "Signal", publisher: "Acme Industrial Controls" })).toMatchObject({ appId: "unlisted:signal", matchedBy: "heuristic" });
+    expect(id({ source: "software-event", name: "Box", publisher: "Box, Inc." })).toBe("box");
+    expect(id({ source: "software-event", name: "Box", publisher: "Acme" })).toBe("unlisted:box");
+    expect(id({ source: "windows-program", name: "Obsidian", publisher: "Obsidian.md" })).toBe("obsidian");
+    expect(id({ source: "windows-program", name: "Git", publisher: "The Git Development Community" })).toBe("git");
+    // Identifiers are not affected, and products that name no publisher match by name from anyone.
+    expect(id({ source: "managed-app", displayName: "Signal", packageId: "OpenWhisperSystems.Signal", packageManager: "WINGET" })).toBe("signal");
+    expect(id({ source: "windows-program", name: "Slack", publisher: "Whoever" })).toBe("slack");
+  });
+
   it("reads a software event's macOS path and package manager", () => {
     expect(identifyApp({ source: "software-event", path: "/Applications/zoom.us.app/Contents/MacOS/zoom.us" })).toMatchObject({ appId: "zoom", keys: ["name:zoom.us"] });
     expect(identifyApp({ source: "software-event", name: "slack-desktop", packageManager: "apt" })).toMatchObject({ appId: "slack", matchedBy: "package-name", matchedKey: "deb:slack-desktop" });

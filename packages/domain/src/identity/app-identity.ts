@@ -61,7 +61,25 @@ class Matcher {
   /** The first name seen, normalized: the heuristic's input when nothing matches. */
   fallback: AppNameLookup | undefined;
 
+  /** The observation's publisher (Windows programs, software events), for products that name theirs. */
+  publisher: string | null | undefined;
+  private publisherWords: ReadonlySet<string> | undefined;
+
   constructor(readonly catalog: AppCatalog) {}
+
+  /**
+   * A name match to a product that declares its publishers holds only if the observation has no
+   * publisher or one of them: "Signal" by Signal Messenger is Signal, "Signal" by Acme is not.
+   */
+  private publisherFits(entry: AppCatalogEntry): boolean {
+    const declared = entry.publishers;
+    if (declared === undefined || declared.length === 0) return true;
+    const raw = this.publisher;
+    if (raw === null || raw === undefined || raw.trim() === "") return true;
+    this.publisherWords ??= new Set(foldCase(raw).split(/[^\p{L}\p{N}+]+/u));
+    for (const word of declared) if (this.publisherWords.has(foldCase(word))) return true;
+    return false;
+  }
 
   identifier(ns: AppKeyNamespace, raw: string | null | undefined, kind: AppMatchKind, confidence = CONFIDENCE[kind]): void {
     if (raw === null || raw === undefined) return;
@@ -96,6 +114,7 @@ class Matcher {
     if (!this.keys.includes(key)) this.keys.push(key);
     if (asFallback && this.fallback === undefined) this.fallback = n;
     if (this.hit !== undefined || n.entry === undefined || !matchCatalog) return;
+    if (!this.publisherFits(n.entry)) return;
     const kind: AppMatchKind = n.viaPrefix ? "vendor-prefix" : "catalog-alias";
     this.hit = { entry: n.entry, kind, key, confidence: CONFIDENCE[kind] };
   }
@@ -187,6 +206,7 @@ function collect(m: Matcher, o: AppObservation): void {
       if (o.bundleName !== o.displayName) m.name(o.bundleName);
       return;
     case "windows-program":
+      m.publisher = o.publisher;
       m.name(o.name);
       return;
     case "linux-package": {
@@ -212,6 +232,7 @@ function collect(m: Matcher, o: AppObservation): void {
       m.name(o.name);
       return;
     case "software-event": {
+      m.publisher = o.publisher;
       const ns = PACKAGE_FORMATS[identifierKey(o.packageManager ?? "")];
       const linux = ns === "deb" || ns === "rpm" || ns === "snap" || ns === "flatpak";
       const pkg = o.name ?? o.displayName;
