@@ -21,7 +21,7 @@ describeOnDatabases("directory sync against the stand-in (whole directory vs gro
   });
 
   it("malformed 200 bodies (JSON cut in half) on reads: each read retried, the snapshot and usage still exact", async () => {
-    await boot("demo", { JCS_RETRY_MAX_ATTEMPTS: "10" });
+    const { sim, service } = await fixture.boot("demo", { JCS_RETRY_MAX_ATTEMPTS: "10" });
     const { scopes } = await addSimAccount(service, sim);
     const scopeId = scopes[0]!.id;
     // Every read family: v1 and v2 lists, the per-group and per-app v2 listings, Directory Insights.
