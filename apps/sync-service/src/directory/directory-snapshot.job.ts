@@ -1,6 +1,6 @@
 import { Inject, Injectable } from "@nestjs/common";
-import type { JumpCloudClient, GraphConnection, SystemUser } from "@jumpcloud-sync/jumpcloud-client";
-import { changeCount, reconcileDirectory, type Clock, type DirectorySnapshot, type SsoApplication, type UserGroup } from "@jumpcloud-sync/domain";
+import type { JumpCloudClient, GraphConnection } from "@jumpcloud-sync/jumpcloud-client";
+import { changeCount, reconcileDirectory, type Clock, type DirectorySnapshot, type DirectoryUser, type SsoApplication, type UserGroup } from "@jumpcloud-sync/domain";
 import { APP_CONFIG, type AppConfig } from "../config/index.js";
 import { STORE, type DirectoryAreaStore } from "../store/store.types.js";
 import { CLOCK } from "../sync/clock.js";
@@ -71,71 +71,92 @@ export class DirectorySnapshotJob {
     return { kind: "succeeded", summary: `directory snapshot applied${force ? " (forced)" : ""} (full: ${why}): ${counts}; ${changeCount(c)} changes` };
   }
 
+  /**
+   * The users listing, the groups with their members and the applications with their associations
+   * are independent: read side by side (the client's limiter bounds the key's concurrency and rate;
+   * the per-group and per-app traversals are bounded by it too). Users are mapped as they arrive, so
+   * the raw records are not kept.
+   */
   private async read(client: JumpCloudClient, ctx: StreamJobContext): Promise<DirectorySnapshot> {
     const fanOut = this.config.jumpcloud.concurrency;
 
-    ctx.progress("users");
-    const apiUsers: SystemUser[] = [];
-    for await (const user of client.listUsers({ fields: USER_FIELDS })) {
-      apiUsers.push(user);
-      if (apiUsers.length % 100 === 0) ctx.progress("users", apiUsers.length);
-    }
-    ctx.progress("users", apiUsers.length, apiUsers.length);
+    const readUsers = async (): Promise<DirectoryUser[]> => {
+      ctx.progress("users");
+      const users: DirectoryUser[] = [];
+      for await (const user of client.listUsers({ fields: USER_FIELDS })) {
+        users.push(toDirectoryUser(user, []));
+        if (users.length % 100 === 0) ctx.progress("users", users.length);
+      }
+      ctx.progress("users", users.length, users.length);
+      checkpoint(ctx.signal);
+      return users;
+    };
+
+    const readGroups = async (): Promise<{ groups: UserGroup[]; members: Map<string, string[]> }> => {
+      const groups: UserGroup[] = [];
+      for await (const group of client.listUserGroups()) groups.push(toUserGroup(group));
+      checkpoint(ctx.signal);
+      const members = new Map<string, string[]>();
+      let done = 0;
+      ctx.progress("group members", 0, groups.length);
+      await mapLimit(groups, fanOut, async (group) => {
+        checkpoint(ctx.signal);
+        const ids: string[] = [];
+        try {
+          for await (const edge of client.listUserGroupMembers(group.id)) if (edge.to.type === "user") ids.push(edge.to.id);
+        } catch (error) {
+          // Deleted between the group listing and now: no members; the next snapshot drops the group.
+          if (!isNotFound(error)) throw error;
+        }
+        members.set(group.id, ids);
+        ctx.progress("group members", ++done, groups.length);
+      });
+      return { groups, members };
+    };
+
+    const readApplications = async (): Promise<{ applications: SsoApplication[]; edges: Map<string, GraphConnection[]> }> => {
+      const applications: SsoApplication[] = [];
+      for await (const app of client.listApplications()) applications.push(toSsoApplication(app));
+      checkpoint(ctx.signal);
+      const edges = new Map<string, GraphConnection[]>();
+      let done = 0;
+      ctx.progress("assignments", 0, applications.length);
+      await mapLimit(applications, fanOut, async (app) => {
+        checkpoint(ctx.signal);
+        const list: GraphConnection[] = [];
+        try {
+          for await (const edge of client.listApplicationAssociations(app.id, ["user", "user_group"])) list.push(edge);
+        } catch (error) {
+          if (!isNotFound(error)) throw error;
+        }
+        edges.set(app.id, list);
+        ctx.progress("assignments", ++done, applications.length);
+      });
+      return { applications, edges };
+    };
+
+    const [users, { groups, members }, { applications, edges }] = await Promise.all([readUsers(), readGroups(), readApplications()]);
     checkpoint(ctx.signal);
 
-    ctx.progress("groups");
-    const groups: UserGroup[] = [];
-    for await (const group of client.listUserGroups()) groups.push(toUserGroup(group));
-    checkpoint(ctx.signal);
-
-    const userIds = new Set(apiUsers.map((u) => u.id));
+    // Members and assignees the users listing did not return (created in between) are skipped:
+    // the next snapshot sees them.
+    const userIds = new Set(users.map((u) => u.id));
     const groupsOfUser = new Map<string, string[]>();
     const membersOfGroup = new Map<string, string[]>();
-    let membersDone = 0;
-    ctx.progress("group members", 0, groups.length);
-    await mapLimit(groups, fanOut, async (group) => {
-      checkpoint(ctx.signal);
-      try {
-        for await (const edge of client.listUserGroupMembers(group.id)) {
-          if (edge.to.type !== "user" || !userIds.has(edge.to.id)) continue;
-          const members = membersOfGroup.get(group.id) ?? [];
-          members.push(edge.to.id);
-          membersOfGroup.set(group.id, members);
-          const list = groupsOfUser.get(edge.to.id) ?? [];
-          list.push(group.id);
-          groupsOfUser.set(edge.to.id, list);
-        }
-      } catch (error) {
-        // Deleted between the group listing and now: no members; the next snapshot drops the group.
-        if (!isNotFound(error)) throw error;
+    for (const [groupId, ids] of members) {
+      const known = ids.filter((id) => userIds.has(id));
+      membersOfGroup.set(groupId, known);
+      for (const id of known) {
+        const list = groupsOfUser.get(id);
+        if (list === undefined) groupsOfUser.set(id, [groupId]);
+        else list.push(groupId);
       }
-      ctx.progress("group members", ++membersDone, groups.length);
-    });
-
-    ctx.progress("applications");
-    const applications: SsoApplication[] = [];
-    for await (const app of client.listApplications()) applications.push(toSsoApplication(app));
-    checkpoint(ctx.signal);
-
-    let appsDone = 0;
-    ctx.progress("assignments", 0, applications.length);
-    const perApp = await mapLimit(applications, fanOut, async (app) => {
-      checkpoint(ctx.signal);
-      const edges: GraphConnection[] = [];
-      try {
-        for await (const edge of client.listApplicationAssociations(app.id, ["user", "user_group"])) edges.push(edge);
-      } catch (error) {
-        if (!isNotFound(error)) throw error;
-      }
-      ctx.progress("assignments", ++appsDone, applications.length);
-      return assignmentsOf(app.id, edges, membersOfGroup, userIds);
-    });
-
+    }
     return {
-      users: apiUsers.map((u) => toDirectoryUser(u, groupsOfUser.get(u.id) ?? [])),
+      users: users.map((u) => ({ ...u, groupIds: [...new Set(groupsOfUser.get(u.id) ?? [])].sort() })),
       groups,
       applications,
-      assignments: perApp.flat(),
+      assignments: applications.flatMap((app) => assignmentsOf(app.id, edges.get(app.id) ?? [], membersOfGroup, userIds)),
     };
   }
 }
