@@ -7,6 +7,8 @@ import type {
   DirectoryQueryPort,
   DirectoryStorePort,
   LeasePort,
+  MdmQueryPort,
+  MdmStorePort,
   SyncRunPort,
 } from "@jumpcloud-sync/domain";
 
@@ -25,6 +27,9 @@ export interface SyncStore {
   readonly accounts: AccountPort;
   readonly audit: AuditPort;
   readonly tokens: ApiTokenPort;
+  /** MDM: devices, managed apps, installations (one atomic write per stream) and their read models. */
+  readonly mdm: MdmStorePort;
+  readonly mdmQuery: MdmQueryPort;
   /** True when the database answers. */
   health(): Promise<boolean>;
   close(): Promise<void>;
