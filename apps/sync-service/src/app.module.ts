@@ -8,7 +8,6 @@ import { ConfigModule, type AppConfig } from "./config/index.js";
 import { DirectoryModule } from "./directory/directory.module.js";
 import { HealthModule } from "./health/health.module.js";
 import { LoggingModule } from "./logging/index.js";
-import { MdmModule } from "./mdm/mdm.module.js";
 import { MetricsModule } from "./metrics/metrics.module.js";
 import { StoreModule } from "./store/store.module.js";
 import { SyncCoreModule } from "./sync/sync-core.module.js";
@@ -42,8 +41,6 @@ export class AppModule {
         SyncCoreModule.forRoot(options.clock ?? systemClock),
         AccountsModule,
         DirectoryModule,
-        // Registers after the directory module: its devices stream runs after the directory snapshot.
-        MdmModule,
         sync,
         HealthModule,
         MetricsModule,
