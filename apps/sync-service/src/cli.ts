@@ -4,7 +4,8 @@ import { ConfigError } from "./config/index.js";
 import { AccountError } from "./accounts/account-validation.js";
 import { ACCOUNTS_USAGE, accountsCommand } from "./cli/accounts.command.js";
 import { UsageError } from "./cli/args.js";
-import { DEMO_USAGE, demoCommand } from "./cli/demo.command.js";
+import { DEMO_USAGE } from "./cli/demo-usage.js";
+import type { demoCommand as DemoCommand } from "./demo/demo.command.js";
 import { serve } from "./cli/serve.js";
 import { SYNC_USAGE, scopesCommand, syncCommand } from "./cli/sync.command.js";
 import { TOKENS_USAGE, tokensCommand } from "./cli/tokens.command.js";
@@ -33,7 +34,7 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv[0] === "--" ? argv.slice(1) : argv;
   switch (command ?? "") {
     case "demo":
-      return demoCommand(rest);
+      return runDemo(rest);
     case "accounts":
       return accountsCommand(rest);
     case "sync":
@@ -53,6 +54,23 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${USAGE}\n`);
       return 64;
   }
+}
+
+/**
+ * The demo needs the stand-in, a dev dependency: it is loaded only for `demo`, so `serve`, `sync`
+ * and the other commands run from a production install (`pnpm install --prod`) without it.
+ */
+async function runDemo(argv: string[]): Promise<number> {
+  let demoCommand: typeof DemoCommand;
+  try {
+    ({ demoCommand } = await import("./demo/demo.command.js"));
+  } catch (error) {
+    if ((error as { code?: unknown }).code === "ERR_MODULE_NOT_FOUND" && String(error).includes("jumpcloud-sim")) {
+      throw new UsageError("the demo needs the JumpCloud stand-in, a dev dependency: run it from a full install (`pnpm install`, not --prod)");
+    }
+    throw error;
+  }
+  return demoCommand(argv);
 }
 
 try {

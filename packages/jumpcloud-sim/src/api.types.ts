@@ -157,10 +157,10 @@ export interface RequestPlan {
  */
 export interface MinimumRequests extends RequestPlan {
   /** Devices, bindings, managed software, DI `software` events and System Insights tables (README "MDM"). */
-  mdm?: RequestPlan;
+  mdm: RequestPlan;
 }
 
-export interface GroundTruth {
+export interface GroundTruth extends MdmTruth {
   orgId: string;
   /** The clock's now() when truth() was called. */
   asOf: string;
@@ -414,7 +414,7 @@ export interface ActivityWindow {
 }
 
 /** Mutations between syncs. Each one also records the lifecycle DI event JumpCloud would log. */
-export interface WorldControls {
+export interface WorldControls extends MdmWorldControls {
   addUser(input: NewUserInput): SystemUserRecord;
   updateUser(id: string, patch: UserPatch): SystemUserRecord;
   deleteUser(id: string): void;

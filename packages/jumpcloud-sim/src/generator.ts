@@ -1,8 +1,10 @@
 // The seeded generator: a realistic org (admins, users in every state with HR fields, groups, SSO
 // apps with group and direct assignments) and its Directory Insights history.
 import type { Scenario, SimClock } from "./api.types.js";
+import { emptyMdm } from "./mdm-model.js";
 import { type Admin, type App, type AppSnapshot, EventLog, type EventRecord, type Group, type Org, type User } from "./model.js";
-import { Rng, objectId } from "./rng.js";
+import { type MdmShape, generateMdm } from "./mdm-generator.js";
+import { Rng, hash32, objectId } from "./rng.js";
 import { ADMIN_ROLES, APP_CATALOG, DEPARTMENTS, EMPLOYEE_TYPES, FIRST_NAMES, JOB_TITLES, LAST_NAMES, PLACES, toUsername } from "./vocabulary.js";
 import { World, type WorldSettings } from "./world.js";
 
@@ -12,6 +14,7 @@ export interface GenerateOptions {
   scenario: Scenario;
   seed: number;
   users?: number;
+  devices?: number;
   days?: number;
   clock: SimClock;
   settings: WorldSettings;
@@ -24,12 +27,17 @@ interface ScenarioShape {
   intensity: number;
   diEnabled: boolean;
   multiTenant: boolean;
+  /** Devices per user (default device count), and the MDM world's other proportions. */
+  devicesPerUser: number;
+  mdm: Omit<MdmShape, "devices">;
 }
+
+const SMALL_MDM: ScenarioShape["mdm"] = { sharedRate: 0.03, coUserRate: 0.1, churnScale: 2.5, removesPerDevice: 3, baseShare: 1, lateInstallRate: 0.2 };
 
 function shape(scenario: Scenario): ScenarioShape {
   switch (scenario) {
     case "demo":
-      return { orgs: [{ name: "Acme Robotics", domain: "acme-robotics.example" }], users: 30, intensity: 1.2, diEnabled: true, multiTenant: false };
+      return { orgs: [{ name: "Acme Robotics", domain: "acme-robotics.example" }], users: 30, intensity: 1.2, diEnabled: true, multiTenant: false, devicesPerUser: 7 / 6, mdm: SMALL_MDM };
     case "msp":
       return {
         orgs: [
@@ -40,11 +48,13 @@ function shape(scenario: Scenario): ScenarioShape {
         intensity: 1.2,
         diEnabled: true,
         multiTenant: true,
+        devicesPerUser: 7 / 6,
+        mdm: SMALL_MDM,
       };
     case "no-di":
-      return { orgs: [{ name: "Quiet Fjord AS", domain: "quiet-fjord.example" }], users: 30, intensity: 1.2, diEnabled: false, multiTenant: false };
+      return { orgs: [{ name: "Quiet Fjord AS", domain: "quiet-fjord.example" }], users: 30, intensity: 1.2, diEnabled: false, multiTenant: false, devicesPerUser: 7 / 6, mdm: SMALL_MDM };
     case "large":
-      return { orgs: [{ name: "Globex Worldwide", domain: "globex.example" }], users: 50_000, intensity: 0.122, diEnabled: true, multiTenant: false };
+      return { orgs: [{ name: "Globex Worldwide", domain: "globex.example" }], users: 50_000, intensity: 0.122, diEnabled: true, multiTenant: false, devicesPerUser: 0.4, mdm: { sharedRate: 0.005, coUserRate: 0.15, churnScale: 0.4, removesPerDevice: 1, baseShare: 0.7, lateInstallRate: 0.12 } };
   }
 }
 
@@ -80,6 +90,11 @@ export function generate(options: GenerateOptions): Generated {
     for (const g of org.groups) world.groupOrg.set(g.id, org);
     for (const a of org.apps) world.appOrg.set(a.id, org);
   });
+
+  // The MDM world draws from generators of its own: a seed's directory world stays as it was.
+  const deviceCount = options.devices ?? Math.round(userCount * s.devicesPerUser);
+  if (!Number.isInteger(deviceCount) || deviceCount < 0) throw new RangeError("devices must be a non-negative integer");
+  world.orgs.forEach((org, i) => generateMdm(world, org, new Rng((options.seed ^ hash32(`mdm:${i}`)) >>> 0), now, days, { devices: deviceCount, ...s.mdm }));
 
   const first = world.orgs[0] as Org;
   const keyRng = rng.fork("keys");
@@ -126,6 +141,7 @@ function generateOrg(world: World, rng: Rng, name: string, domain: string, n: nu
     appById: new Map(),
     admins: [],
     events: new EventLog(),
+    mdm: emptyMdm(),
   };
   const windowStart = now - days * DAY;
   const lifecycle: EventRecord[] = [];
@@ -417,6 +433,7 @@ export function activity(
         app: null,
         v: 0,
         ts: null,
+        sw: null,
         body: {
           "@version": "1",
           system: { id: objectId(u.createdMs, rng), hostname: `${u.username.replace(/\./g, "-")}-mbp`, displayName: `${u.displayname}'s MacBook`, type: "system" },

@@ -1,6 +1,7 @@
 // The sim's state. Plain objects and sorted arrays: pages are served by slicing, and an event is
 // turned into JSON only when a page that holds it is served.
 import type { DiEvent, SystemUserState } from "./api.types.js";
+import { type OrgMdm, type SoftwareTable, softwareEventBody } from "./mdm-model.js";
 import { PLACES, USER_AGENTS } from "./vocabulary.js";
 
 export interface AdminLink {
@@ -98,6 +99,8 @@ export interface Org {
   appById: Map<string, App>;
   admins: Admin[];
   events: EventLog;
+  /** Devices, device groups, managed software. */
+  mdm: OrgMdm;
 }
 
 /**
@@ -122,6 +125,8 @@ export interface EventRecord {
   /** The served timestamp when it is finer than milliseconds. */
   ts: string | null;
   body: Record<string, unknown> | null;
+  /** Compact software events: the world's software table (`v` packs variant and versions); null otherwise. */
+  sw: SoftwareTable | null;
 }
 
 export function compareEvents(a: EventRecord, b: EventRecord): number {
@@ -146,8 +151,8 @@ export function sortEvents(records: EventRecord[]): EventRecord[] {
   const keys = new Float64Array(n);
   for (let i = 0; i < n; i++) keys[i] = ((records[i] as EventRecord).ms - min) * SLOTS + i;
   keys.sort();
-  const out = new Array<EventRecord>(n);
-  for (let i = 0; i < n; i++) out[i] = records[(keys[i] as number) % SLOTS] as EventRecord;
+  const out: EventRecord[] = [];
+  for (let i = 0; i < n; i++) out.push(records[(keys[i] as number) % SLOTS] as EventRecord);
   for (let i = 0; i < n; ) {
     let j = i + 1;
     while (j < n && (out[j] as EventRecord).ms === (out[i] as EventRecord).ms) j++;
@@ -173,24 +178,25 @@ export class EventLog {
       for (const r of sorted) this.records.push(r);
       return;
     }
-    // Merge: appended events may land in the past (late events, appendEvents).
-    const merged: EventRecord[] = new Array<EventRecord>(this.records.length + sorted.length);
+    // Merge: appended events may land in the past (late events, appendEvents, the MDM world's
+    // history). Built by push: V8 gives `new Array(n)` of 100,000+ slots dictionary elements, and
+    // every later read of the log would be a hash lookup.
+    const merged: EventRecord[] = [];
     let i = 0;
     let j = 0;
-    let k = 0;
     while (i < this.records.length && j < sorted.length) {
       const a = this.records[i] as EventRecord;
       const b = sorted[j] as EventRecord;
       if (compareEvents(a, b) <= 0) {
-        merged[k++] = a;
+        merged.push(a);
         i++;
       } else {
-        merged[k++] = b;
+        merged.push(b);
         j++;
       }
     }
-    while (i < this.records.length) merged[k++] = this.records[i++] as EventRecord;
-    while (j < sorted.length) merged[k++] = sorted[j++] as EventRecord;
+    while (i < this.records.length) merged.push(this.records[i++] as EventRecord);
+    while (j < sorted.length) merged.push(sorted[j++] as EventRecord);
     this.records = merged;
   }
 
@@ -366,6 +372,10 @@ export function materialize(r: EventRecord, orgId: string, providerId: string | 
         error_message: r.ok ? null : app.id === "" ? "application not found" : "user is not authorized for this application",
       };
     }
+    case "software_add":
+    case "software_change":
+    case "software_remove":
+      return r.sw === null ? head : { ...head, ...softwareEventBody(r, providerId) };
     default:
       return head;
   }

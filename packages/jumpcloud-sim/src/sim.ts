@@ -1,10 +1,12 @@
 import type { AddressInfo } from "node:net";
-import type { DiEvent, FaultConfig, GroundTruth, Sim, SimClock, SimOptions, WorldControls } from "./api.types.js";
+import type { DiEvent, FaultConfig, GroundTruth, Sim, SimClock, SimOptions, SystemRecord, WorldControls } from "./api.types.js";
 import { createClock, isSimClock } from "./clock.js";
 import { FaultEngine } from "./faults.js";
 import { activity, generate } from "./generator.js";
 import { StatsRecorder, createSimServer } from "./http/server.js";
-import { type Org, materialize, userRecord } from "./model.js";
+import { type Device, inventoryRow, systemRecord } from "./mdm-model.js";
+import { addDevice, bindUser, bindUserGroup, changeSoftware, deviceOf, installSoftware, removeDevice, removeSoftware, setSoftwareStatus, setSystemInsights, softwareAppOf } from "./mdm-world.js";
+import { type EventRecord, type Org, materialize, userRecord } from "./model.js";
 import { Rng } from "./rng.js";
 import { computeTruth } from "./truth.js";
 import type { Actor, World } from "./world.js";
@@ -31,6 +33,7 @@ export function buildWorld(options: SimOptions = {}): BuiltWorld {
     clock,
     settings: { retentionDays, lateEventMaxMs },
     ...(options.users === undefined ? {} : { users: options.users }),
+    ...(options.devices === undefined ? {} : { devices: options.devices }),
     ...(options.days === undefined ? {} : { days: options.days }),
   });
   return { ...g, clock };
@@ -62,6 +65,18 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
     ...(world.providerId === null ? {} : { providerId: world.providerId }),
   };
   const actorFor = (org: Org): Actor => world.firstAdmin(org);
+  const deviceRecord = (d: Device): SystemRecord => {
+    const org = world.org(d.orgId);
+    const users = [...d.users].flatMap((id) => {
+      const u = org.userById.get(id);
+      return u === undefined ? [] : [{ username: u.username, suspended: u.state === "SUSPENDED", admin: false }];
+    });
+    return systemRecord(d, users);
+  };
+  const served = (orgId: string, r: EventRecord): DiEvent => {
+    const org = world.org(orgId);
+    return materialize(r, org.id, org.providerId);
+  };
   const activityRng = new Rng((options.seed ?? 1) ^ 0x5eed);
 
   const controls: WorldControls = {
@@ -150,6 +165,66 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
     allEvents(orgId): DiEvent[] {
       const org = world.org(orgId);
       return org.events.records.map((r) => materialize(r, org.id, org.providerId));
+    },
+
+    // ---- MDM world ----
+    addDevice(input) {
+      const org = world.org(input.orgId);
+      return deviceRecord(addDevice(world, org, input, actorFor(org)));
+    },
+    removeDevice(deviceId) {
+      const d = deviceOf(world, deviceId);
+      removeDevice(world, d, actorFor(world.org(d.orgId)));
+    },
+    bindUser(deviceId, userId) {
+      const d = deviceOf(world, deviceId);
+      bindUser(world, d, world.user(userId), "add", actorFor(world.org(d.orgId)));
+    },
+    unbindUser(deviceId, userId) {
+      const d = deviceOf(world, deviceId);
+      bindUser(world, d, world.user(userId), "remove", actorFor(world.org(d.orgId)));
+    },
+    bindUserGroup(deviceId, groupId) {
+      const d = deviceOf(world, deviceId);
+      bindUserGroup(world, d, world.group(groupId), "add", actorFor(world.org(d.orgId)));
+    },
+    unbindUserGroup(deviceId, groupId) {
+      const d = deviceOf(world, deviceId);
+      bindUserGroup(world, d, world.group(groupId), "remove", actorFor(world.org(d.orgId)));
+    },
+    installSoftware(deviceId, software, options) {
+      const d = deviceOf(world, deviceId);
+      return served(d.orgId, installSoftware(world, d, software, options));
+    },
+    changeSoftware(deviceId, name, toVersion, options) {
+      const d = deviceOf(world, deviceId);
+      return served(d.orgId, changeSoftware(world, d, name, toVersion, options));
+    },
+    removeSoftware(deviceId, name, options) {
+      const d = deviceOf(world, deviceId);
+      return served(d.orgId, removeSoftware(world, d, name, options));
+    },
+    setSoftwareStatus(softwareAppId, deviceId, state, detail) {
+      setSoftwareStatus(world, softwareAppOf(world, softwareAppId), deviceOf(world, deviceId), state, detail);
+    },
+    setSystemInsights(deviceId, state) {
+      const d = deviceOf(world, deviceId);
+      setSystemInsights(world, d, state, actorFor(world.org(d.orgId)));
+    },
+    getDevice(deviceId) {
+      try {
+        return deviceRecord(deviceOf(world, deviceId));
+      } catch {
+        return undefined;
+      }
+    },
+    inventoryRows(deviceId, table) {
+      const d = deviceOf(world, deviceId);
+      const rows: Record<string, unknown>[] = [];
+      d.sw.forEach((p, k) => {
+        if (world.software.variant(p).table === table) rows.push(inventoryRow(d, k, world.software));
+      });
+      return rows;
     },
   };
 

@@ -1,5 +1,6 @@
 // Ground truth, derived from the world's own state and event log (never from HTTP responses).
-import type { GroundTruth, MinimumRequests, TruthPortalUsage, TruthSsoUsage } from "./api.types.js";
+import type { GroundTruth, RequestPlan, TruthPortalUsage, TruthSsoUsage } from "./api.types.js";
+import { computeMdmTruth } from "./mdm-truth.js";
 import { type EventRecord, type Org, iso, stateToStatus } from "./model.js";
 import type { World } from "./world.js";
 
@@ -78,6 +79,9 @@ export function computeTruth(world: World, org: Org): GroundTruth {
       const r = records[i] as EventRecord;
       if (r.ms > now) break;
       if (r.vis > now) continue;
+      // The software stream has its own coverage (MdmTruth.softwareCoverage): the directory's
+      // earliest event stays what it was before the MDM world existed.
+      if (r.service === "software") continue;
       earliest ??= r;
       if (!r.ok) continue;
       if (r.type === "user_login_attempt") {
@@ -111,6 +115,7 @@ export function computeTruth(world: World, org: Org): GroundTruth {
       ssoUsage.push({ userId, applicationId, lastLoginAt: iso(r.ms), eventId: r.id });
     }
   }
+  const mdm = computeMdmTruth(world, org);
   return {
     orgId: org.id,
     asOf: iso(now),
@@ -120,7 +125,8 @@ export function computeTruth(world: World, org: Org): GroundTruth {
     portalUsage,
     ssoUsage,
     directoryInsights: { enabled: org.diEnabled, retentionDays, earliestVisibleEventAt: earliest === null ? null : iso(earliest.ms) },
-    minimumRequests: minimumRequests(org, successfulLogins),
+    minimumRequests: { ...minimumRequests(org, successfulLogins), mdm: mdm.plan },
+    ...mdm.truth,
   };
 }
 
@@ -136,7 +142,7 @@ export const MINIMUM_PLAN = [
   "Not counted: GET /api/organizations (the org is known), /events/count, and per-user traversals (/users/{id}/memberof, /users/{id}/applications), which only repeat what the steps above already give.",
 ];
 
-function minimumRequests(org: Org, successfulLogins: number): MinimumRequests {
+function minimumRequests(org: Org, successfulLogins: number): RequestPlan {
   const byRoute: Record<string, number> = {
     "GET /api/systemusers": pages(org.users.length, V1_MAX_LIMIT),
     "GET /api/v2/usergroups": pages(org.groups.length, V2_MAX_LIMIT),

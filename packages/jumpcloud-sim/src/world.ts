@@ -3,6 +3,7 @@
 import type { DiEvent, DiEventInput, NewUserInput, SimClock, SystemUserState } from "./api.types.js";
 import { SimError } from "./errors.js";
 import { type App, type AppSnapshot, type EventRecord, type Group, type Org, type User, materialize, packVariant } from "./model.js";
+import { SoftwareTable } from "./mdm-model.js";
 import { type Rng, hash32, objectId } from "./rng.js";
 import { EMAIL_RULE, PLACES, USERNAME_RULE, USER_AGENTS } from "./vocabulary.js";
 
@@ -41,6 +42,10 @@ export class World {
   readonly userOrg = new Map<string, Org>();
   readonly groupOrg = new Map<string, Org>();
   readonly appOrg = new Map<string, Org>();
+  readonly deviceOrg = new Map<string, Org>();
+  readonly softwareAppOrg = new Map<string, Org>();
+  /** Software variants of this world (catalog + custom apps from the controls). */
+  readonly software = new SoftwareTable();
   readonly rng: Rng;
   readonly clock: SimClock;
   readonly settings: WorldSettings;
@@ -102,6 +107,7 @@ export class World {
       app: null,
       v: 0,
       ts: null,
+      sw: null,
       body: {
         "@version": "1",
         provider: org.providerId,
@@ -120,7 +126,7 @@ export class World {
     const v = packVariant(place, rng.int(USER_AGENTS.length), rng.int(4), rng.u32() & 0xffff, rng.chance(0.7));
     // One SSO event in three carries a nanosecond timestamp, as real samples do.
     const ts = type === "sso_auth" && (v & 0x300) === 0x100 ? `${new Date(ms).toISOString().slice(0, -1)}${String(v % 1000000).padStart(6, "0")}Z` : null;
-    return { ms, vis: this.visibleAt(ms, id), id, type, service: type === "sso_auth" ? "sso" : "directory", ok, actorId, actorName, app, v, ts, body: null };
+    return { ms, vis: this.visibleAt(ms, id), id, type, service: type === "sso_auth" ? "sso" : "directory", ok, actorId, actorName, app, v, ts, body: null, sw: null };
   }
 
   // ---- users ------------------------------------------------------------------------------------
@@ -272,6 +278,7 @@ export class World {
     for (const r of reports) r.managerId = null;
     for (const g of org.groups) g.members.delete(u.id);
     for (const a of org.apps) a.directUsers.delete(u.id);
+    for (const d of org.mdm.devices) d.users.delete(u.id);
     org.users.splice(org.users.indexOf(u), 1);
     org.userById.delete(u.id);
     this.userOrg.delete(u.id);
@@ -439,6 +446,7 @@ export class World {
         v: 0,
         ts: tsString !== null && /\.\d{4,}/.test(tsString) ? tsString : null,
         body,
+        sw: null,
       });
     }
     org.events.add(records);

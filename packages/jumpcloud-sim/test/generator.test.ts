@@ -70,10 +70,17 @@ describe("generator", () => {
 
   it("sizes the large scenario to ~50k users and ~500k events (scaled down here: 2,000 users)", () => {
     const b = buildWorld({ scenario: "large", seed: 1, users: 2000 });
-    const n = b.world.orgs[0]!.events.records.length;
+    const records = b.world.orgs[0]!.events.records;
+    const n = records.filter((r) => r.service !== "software").length;
     // 0.122 events per user per day over 90 days → ~20k for 2,000 users.
     expect(n).toBeGreaterThan(14_000);
     expect(n).toBeLessThan(28_000);
+    // The MDM world scales with it: 0.4 devices per user, ~25 software events per device.
+    const org = b.world.orgs[0]!;
+    expect(org.mdm.devices).toHaveLength(800);
+    const software = records.length - n;
+    expect(software).toBeGreaterThan(800 * 15);
+    expect(software).toBeLessThan(800 * 40);
   });
 });
 

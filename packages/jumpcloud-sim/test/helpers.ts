@@ -96,3 +96,17 @@ export async function allEvents(sim: Sim, query: Record<string, unknown>, opts: 
 }
 
 export const sortedIds = (xs: { id: string }[]) => xs.map((x) => x.id).sort();
+
+/** Pages a System Insights table (no total is sent) until a short page. */
+export async function allSi(sim: Sim, path: string, opts: CallOptions = {}, limit = 10_000): Promise<{ rows: any[]; requests: number }> {
+  const rows: any[] = [];
+  let requests = 0;
+  for (;;) {
+    const sep = path.includes("?") ? "&" : "?";
+    const r = await get<any[]>(sim, `${path}${sep}limit=${limit}&skip=${rows.length}`, opts);
+    requests++;
+    if (r.status !== 200) throw new Error(`${path}: ${r.status} ${r.text}`);
+    rows.push(...r.body);
+    if (r.body.length < limit) return { rows, requests };
+  }
+}

@@ -203,6 +203,8 @@ export const StreamStatusSchema = defineEntity({
     lastError: p.text().nullable(),
     /** JSON array of the domain's AttentionReason. */
     attention: p.text(),
+    /** JSON of the domain's StreamUnavailability; null while the source is available. */
+    unavailable: p.text().nullable(),
   },
 });
 

@@ -268,6 +268,16 @@ describe.each(backends("mdm"))("MDM store and queries on $name", (backend) => {
       const p1 = await store.mdmQuery.listInstalledApps({ scopeId: scope, limit: 1 });
       expect((await store.mdmQuery.listInstalledApps({ scopeId: scope, limit: 1, cursor: p1.nextCursor ?? "" })).items.map((a) => a.appKey)).toEqual(["slack"]);
       expect(await store.mdmQuery.getInstalledApp(scope, "firefox")).toBeNull();
+      // updatedSince sees written rows, tombstones included: Firefox (removed on d1, live only on an
+      // unknown device) is a candidate there but not installed, and paging steps over it.
+      const since = { scopeId: scope, updatedSince: new Date(0) };
+      const s1 = await store.mdmQuery.listInstalledApps({ ...since, limit: 1 });
+      expect(s1.items.map((a) => a.appKey)).toEqual(["7-zip"]);
+      const s2 = await store.mdmQuery.listInstalledApps({ ...since, limit: 1, cursor: s1.nextCursor ?? "" });
+      expect([s2.items.map((a) => a.appKey), s2.nextCursor]).toEqual([["slack"], null]);
+      expect((await store.mdmQuery.listInstalledApps({ scopeId: scope, limit: 10, updatedSince: new Date(Date.now() + 60_000) })).items).toEqual([]);
+      expect((await store.mdmQuery.listInstalledApps({ scopeId: scope, limit: 10, source: "events" })).items.map((a) => a.appKey)).toEqual(["7-zip", "slack"]);
+      expect(await store.mdmQuery.getInstalledApp(scope, "slack")).toEqual(apps.items[1]);
 
       const slackDevices = await store.mdmQuery.listAppDevices(scope, "slack", { limit: 1 });
       expect(slackDevices.items).toEqual([{ deviceId: "d1", hostname: "host-d1", displayName: "Device d1", sources: ["managed", "events"], versions: ["4.0", "4.1"], firstSeenAt: "2026-01-10T00:00:00.000Z", lastSeenAt: "2026-01-30T00:00:00.000Z" }]);

@@ -121,6 +121,7 @@ describe.each(backends("sync_state"))("sync bookkeeping on $name", (backend) => 
       nextAttemptAt: at(60_000),
       lastError: "429",
       attention: [{ code: "failing" as const, message: "2 failures", since: "2026-03-01T12:00:00.000Z" }],
+      unavailable: null,
     };
     await store.runs.saveStreamStatus(status);
     expect(await store.runs.getStreamStatus("s5", "directory")).toEqual(status);
@@ -128,6 +129,12 @@ describe.each(backends("sync_state"))("sync bookkeeping on $name", (backend) => 
     await store.runs.saveStreamStatus(ok);
     await store.runs.saveStreamStatus({ ...ok, stream: "usage" });
     expect(await store.runs.listStreamStatuses("s5")).toEqual([ok, { ...ok, stream: "usage" }]);
+    // A stream whose source the scope does not offer keeps the reason, and loses it when it is offered again.
+    const unavailable = { ...ok, stream: "usage", unavailable: { reason: "insights-not-enabled", message: "Directory Insights not enabled", since: "2026-03-01T12:00:00.000Z" } };
+    await store.runs.saveStreamStatus(unavailable);
+    expect(await store.runs.getStreamStatus("s5", "usage")).toEqual(unavailable);
+    await store.runs.saveStreamStatus({ ...unavailable, unavailable: null });
+    expect((await store.runs.getStreamStatus("s5", "usage"))?.unavailable).toBeNull();
     expect((await store.runs.listStreamStatuses()).length).toBeGreaterThanOrEqual(2);
   });
 });

@@ -83,19 +83,29 @@ export const AttentionDto = z
     message: z.string(),
     since: isoDate,
   })
-  .meta({ id: "AttentionReason", description: "Why a scope needs a person: a revoked key, Directory Insights not enabled, a refused mass deletion, repeated failures." });
+  .meta({ id: "AttentionReason", description: "Why a scope needs a person: a revoked key, a vanished organization, a refused mass deletion, repeated failures. (A plan without a feature is not one: see `StreamStatus.unavailable`; `insights-not-enabled` / `insights-forbidden` only remain on statuses written before that.)" });
 
 export const StreamStatusDto = z
   .object({
     stream: StreamName,
     lastAttemptAt: isoDateOrNull,
     lastSuccessAt: isoDateOrNull,
-    freshness: z.enum(["fresh", "stale", "never"]).describe("`fresh`: last success within twice the stream's freshness target (the account's schedule for `directory`); `stale`: older; `never`: no success yet."),
+    freshness: z
+      .enum(["fresh", "stale", "never", "unavailable"])
+      .describe("`fresh`: last success within twice the stream's freshness target (the account's schedule for `directory`); `stale`: older; `never`: no success yet; `unavailable`: the scope does not offer the stream's source (see `unavailable`)."),
     ageSeconds: z.number().int().nullable().describe("Seconds since the last success."),
     consecutiveFailures: z.number().int(),
     nextAttemptAt: isoDateOrNull,
     lastError: z.string().nullable(),
     attention: z.array(AttentionDto),
+    unavailable: z
+      .object({
+        reason: z.string().describe("A stable code, e.g. `insights-not-enabled` (402), `insights-forbidden` (403)."),
+        message: z.string(),
+        since: isoDate,
+      })
+      .nullable()
+      .describe("Set while the scope does not offer the stream's source (a plan without the feature): a capability, not a failure — runs succeed and the scope does not need attention."),
   })
   .meta({ id: "StreamStatus" });
 

@@ -71,12 +71,13 @@ export class ScopeStatusService {
         stream,
         lastAttemptAt: iso(s?.lastAttemptAt ?? null),
         lastSuccessAt: iso(lastSuccess),
-        freshness: age === null ? ("never" as const) : age <= freshFor ? ("fresh" as const) : ("stale" as const),
+        freshness: (s?.unavailable ?? null) !== null ? ("unavailable" as const) : age === null ? ("never" as const) : age <= freshFor ? ("fresh" as const) : ("stale" as const),
         ageSeconds: age === null ? null : Math.floor(age / 1000),
         consecutiveFailures: s?.consecutiveFailures ?? 0,
         nextAttemptAt: iso(s?.nextAttemptAt ?? null),
         lastError: s?.lastError ?? null,
         attention: (s?.attention ?? []).map((a) => ({ stream, code: a.code, message: a.message, since: a.since })),
+        unavailable: s?.unavailable ? { ...s.unavailable } : null,
       };
     });
     const attention = streams.flatMap((s) => s.attention);

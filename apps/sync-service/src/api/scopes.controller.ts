@@ -24,7 +24,7 @@ export class ScopesController {
   ) {}
 
   @Get()
-  @ApiOperation({ operationId: "listScopes", summary: "List scopes with their sync status", description: "Last sync per stream, freshness, last error and \"needs attention\" reasons (revoked key, Directory Insights not enabled, refused mass deletion, repeated failures)." })
+  @ApiOperation({ operationId: "listScopes", summary: "List scopes with their sync status", description: "Last sync per stream, freshness, last error, \"needs attention\" reasons (revoked key, vanished organization, refused mass deletion, repeated failures) and streams the scope does not offer (`unavailable`, e.g. Directory Insights not enabled: not a failure)." })
   @ApiJson(200, ScopePage, "A page of scopes, ordered by id.")
   @ApiProblems(400)
   async list(@Query({ schema: ScopeListQuery }) query: z.output<typeof ScopeListQuery>): Promise<z.infer<typeof ScopePage>> {

@@ -10,6 +10,7 @@ export function table(rows: readonly (readonly string[])[]): string {
 export function streamSummary(s: StreamStatus): string {
   const when = (d: Date | null): string => (d === null ? "never" : d.toISOString().replace(/\.\d{3}Z$/u, "Z"));
   const attention = s.attention.length === 0 ? "" : ` · NEEDS ATTENTION: ${s.attention.map((a) => `${a.code} (${a.message})`).join("; ")}`;
+  if (s.unavailable !== null) return `${s.stream}: unavailable: ${s.unavailable.message} (since ${s.unavailable.since.replace(/\.\d{3}Z$/u, "Z")}), next check ${when(s.nextAttemptAt)}${attention}`;
   return `${s.stream}: last success ${when(s.lastSuccessAt)}, next ${when(s.nextAttemptAt)}${s.consecutiveFailures > 0 ? `, ${s.consecutiveFailures} failure(s): ${s.lastError ?? ""}` : ""}${attention}`;
 }
 

@@ -66,7 +66,7 @@ export function attachProgress(events: SyncEvents, options: ProgressOptions): ()
       case "run-finished":
         active.delete(key);
         lastStage.delete(key);
-        permanent(`${event.state === "succeeded" ? "✔" : "✖"} ${who}: ${event.state} in ${(event.durationMs / 1000).toFixed(1)} s · ${requests(event.counters)} · ${rows(event.counters)}${event.error === null ? "" : `\n    ${event.error}`}`);
+        permanent(`${event.state === "succeeded" ? "✔" : "✖"} ${who}: ${event.outcome === "unavailable" ? event.message : event.state} in ${(event.durationMs / 1000).toFixed(1)} s · ${requests(event.counters)} · ${rows(event.counters)}${event.error === null ? "" : `\n    ${event.error}`}`);
         break;
       case "run-skipped":
         permanent(`• ${who}: skipped (${event.reason})`);

@@ -132,10 +132,9 @@ export class UsageEventsJob {
   private async unavailable(scopeId: string, reason: "insights-not-enabled" | "insights-forbidden", detail: string): Promise<StreamOutcome> {
     const message =
       reason === "insights-not-enabled"
-        ? "Directory Insights is not enabled for this organization (402): last use is unknown; users and apps still sync."
-        : "The key's administrator may not read Directory Insights (403; e.g. a Command Runner): last use is unknown; users and apps still sync.";
+        ? "Directory Insights not enabled for this organization (402): last use is unknown; users and apps still sync."
+        : "Directory Insights not permitted for the key's administrator (403; e.g. a Command Runner): last use is unknown; users and apps still sync.";
     await this.store.directory.setUsageCoverage(scopeId, { kind: "unavailable", reason, detail: `${message} (${detail})` });
-    return { kind: "unavailable", attention: reason, message };
+    return { kind: "unavailable", reason, message };
   }
 }
-

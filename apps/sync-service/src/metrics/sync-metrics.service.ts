@@ -94,12 +94,22 @@ export class SyncMetrics implements OnModuleInit, OnModuleDestroy {
     });
     new Gauge({
       name: "jcs_sync_needs_attention",
-      help: "1 per reason a scope's stream needs a person (revoked key, Directory Insights not enabled, refused mass deletion, repeated failures).",
+      help: "1 per reason a scope's stream needs a person (revoked key, vanished organization, refused mass deletion, repeated failures).",
       labelNames: ["scope", "stream", "reason"],
       registers,
       async collect() {
         this.reset();
         for (const s of await statuses()) for (const a of s.attention) this.set({ scope: s.scopeId, stream: s.stream, reason: a.code }, 1);
+      },
+    });
+    new Gauge({
+      name: "jcs_sync_stream_unavailable",
+      help: "1 while the scope does not offer a stream's source (e.g. Directory Insights not enabled): a capability, not a failure.",
+      labelNames: ["scope", "stream", "reason"],
+      registers,
+      async collect() {
+        this.reset();
+        for (const s of await statuses()) if (s.unavailable !== null) this.set({ scope: s.scopeId, stream: s.stream, reason: s.unavailable.reason }, 1);
       },
     });
   }

@@ -18,8 +18,12 @@ export type StreamOutcome =
   | { readonly kind: "succeeded"; readonly summary: string }
   /** The job chose not to apply (the mass-deletion guard); needs a person. */
   | { readonly kind: "refused"; readonly attention: AttentionCode; readonly message: string }
-  /** The source is unavailable for a reason a retry will not fix soon (Directory Insights off). */
-  | { readonly kind: "unavailable"; readonly attention: AttentionCode; readonly message: string }
+  /**
+   * The scope does not offer the stream's source (a plan without the feature: Directory Insights
+   * not enabled, 402; a key not allowed to read it, 403). A capability, not a failure: the run
+   * succeeds, the stream status shows `unavailable` with the reason, nobody is asked to fix it.
+   */
+  | { readonly kind: "unavailable"; readonly reason: string; readonly message: string }
   /** Stopped at a checkpoint (shutdown, pause, lost lease): the next run resumes from there. */
   | { readonly kind: "interrupted"; readonly message: string };
 

@@ -130,6 +130,7 @@ export class StreamRunner {
       runId: run.id,
       state: result.state,
       outcome: result.outcome,
+      message: result.message,
       error: result.state === "failed" ? result.message : null,
       counters: finalCounters,
       durationMs: result.durationMs,
@@ -190,6 +191,24 @@ export class StreamRunner {
         nextAttemptAt: scheduled,
         lastError: null,
         attention: previous.attention.filter((a) => !definition.clearsOnSuccess.includes(a.code)),
+        unavailable: null,
+      };
+    } else if (outcome !== null && outcome.kind === "unavailable") {
+      // A capability the scope lacks (a plan without the feature), not a failure: the run succeeds,
+      // nothing needs a person, and the stream checks again on its schedule. Its data did not
+      // refresh, so the last success stays where it was.
+      state = "succeeded";
+      kind = "unavailable";
+      message = `unavailable: ${outcome.message}`;
+      const since = previous.unavailable?.reason === outcome.reason ? previous.unavailable.since : now.toISOString();
+      status = {
+        ...previous,
+        lastAttemptAt: now,
+        consecutiveFailures: 0,
+        nextAttemptAt: scheduled,
+        lastError: null,
+        attention: previous.attention.filter((a) => !definition.clearsOnSuccess.includes(a.code)),
+        unavailable: { reason: outcome.reason, message: outcome.message, since },
       };
     } else if (outcome !== null && outcome.kind === "interrupted") {
       state = "failed";
@@ -198,7 +217,7 @@ export class StreamRunner {
       // Not a failure of the scope: no backoff, resume as soon as someone runs it again.
       status = { ...previous, lastAttemptAt: now, nextAttemptAt: now, lastError: message };
     } else if (outcome !== null) {
-      // refused | unavailable: a condition a retry will not fix; keep the schedule (or back off).
+      // refused: the job chose not to apply (the mass-deletion guard); a person decides. Keep the schedule.
       state = "failed";
       kind = outcome.kind;
       message = outcome.message;
@@ -208,7 +227,7 @@ export class StreamRunner {
         ...previous,
         lastAttemptAt: now,
         consecutiveFailures: failures,
-        nextAttemptAt: outcome.kind === "refused" ? scheduled : laterOf(scheduled, nextAttemptAfterFailure(failures, now, this.config.sync.failureBackoff)),
+        nextAttemptAt: scheduled,
         lastError: message,
         attention: withAttention(previous.attention.filter((a) => a.code !== "failing"), outcome.attention, message, now),
       };
@@ -242,7 +261,7 @@ export class StreamRunner {
 }
 
 export function emptyStatus(scopeId: string, stream: StreamName): StreamStatus {
-  return { scopeId, stream, lastAttemptAt: null, lastSuccessAt: null, consecutiveFailures: 0, nextAttemptAt: null, lastError: null, attention: [] };
+  return { scopeId, stream, lastAttemptAt: null, lastSuccessAt: null, consecutiveFailures: 0, nextAttemptAt: null, lastError: null, attention: [], unavailable: null };
 }
 
 function withAttention(reasons: readonly AttentionReason[], code: AttentionCode, message: string, now: Date): AttentionReason[] {
@@ -251,6 +270,3 @@ function withAttention(reasons: readonly AttentionReason[], code: AttentionCode,
   return [...others, { code, message, since: existing?.since ?? now.toISOString() }];
 }
 
-function laterOf(a: Date, b: Date): Date {
-  return a.getTime() >= b.getTime() ? a : b;
-}

@@ -20,6 +20,8 @@ export type SyncEvent =
       readonly runId: string;
       readonly state: Extract<SyncRunState, "succeeded" | "failed">;
       readonly outcome: string;
+      /** The run's summary or reason (for `unavailable`: why the source is not offered). */
+      readonly message: string;
       readonly error: string | null;
       readonly counters: Readonly<SyncCounters>;
       readonly durationMs: number;

@@ -1,4 +1,4 @@
-import { appNameKey, foldCase } from "./app-name.js";
+import { appNameKey, foldCase, normalizeAppName, slugOf } from "./app-name.js";
 
 /** What a product is for; the catalog's grouping, shown in listings. */
 export type AppCategory =
@@ -121,6 +121,25 @@ export class AppCatalogError extends Error {
   }
 }
 
+/** A raw name, normalized and looked up: what `identifyApp` needs of a name. */
+export interface AppNameLookup {
+  readonly key: string;
+  readonly display: string;
+  /** `name:<key>`, as in `AppIdentity.keys`. */
+  readonly aliasKey: string;
+  /** `slugOf(key)` when the name matched nothing (what an unlisted id is made of), else "". */
+  readonly slug: string;
+  /** The product the name matched, if any, and whether only without a vendor prefix. */
+  readonly entry: AppCatalogEntry | undefined;
+  readonly viaPrefix: boolean;
+}
+
+/**
+ * Inventories repeat the same names on every device: the lookups of recent names are remembered.
+ * A pure function's memo (same answer with or without it), bounded: cleared when full.
+ */
+const NAME_CACHE_SIZE = 50_000;
+
 interface Variant {
   readonly entry: AppCatalogEntry;
   readonly suffix: string;
@@ -139,8 +158,16 @@ export class AppCatalog {
   private readonly byId: ReadonlyMap<string, AppCatalogEntry>;
 
   /** @internal Use `compileAppCatalog`. */
-  constructor(entries: readonly AppCatalogEntry[], byNamespace: Map<AppKeyNamespace, Map<string, AppCatalogEntry>>, prefixes: Map<string, Set<string>>, variants: Map<string, Variant[]>) {
+  constructor(
+    entries: readonly AppCatalogEntry[],
+    byNamespace: Map<AppKeyNamespace, Map<string, AppCatalogEntry>>,
+    prefixes: Map<string, Set<string>>,
+    variants: Map<string, Variant[]>,
+    private readonly nameCacheSize: number,
+  ) {
     this.entries = entries;
+    this.names = byNamespace.get("name")!;
+    this.prefixFirstWords = new Set([...prefixes.keys()].map((p) => p.split(" ")[0]!));
     this.byId = new Map(entries.map((e) => [e.id, e]));
     this.byNamespace = byNamespace;
     this.prefixes = prefixes;
@@ -148,6 +175,46 @@ export class AppCatalog {
     for (const p of prefixes.keys()) max = Math.max(max, p.split(" ").length);
     this.maxPrefixWords = max;
     this.variants = variants;
+  }
+
+  private nameCache = new Map<string, AppNameLookup>();
+  private readonly names: ReadonlyMap<string, AppCatalogEntry>;
+  /** First words of the vendor prefixes: a name starting otherwise skips the prefix search. */
+  private readonly prefixFirstWords: ReadonlySet<string>;
+
+  /** Normalize a raw name and find its product: by name, else without a declared vendor prefix. */
+  lookupName(raw: string): AppNameLookup {
+    const cached = this.nameCacheSize > 0 ? this.nameCache.get(raw) : undefined;
+    if (cached !== undefined) return cached;
+    const n = normalizeAppName(raw);
+    let entry: AppCatalogEntry | undefined;
+    let viaPrefix = false;
+    if (n.key !== "") {
+      entry = this.names.get(n.key);
+      // "Microsoft Visual Studio Code": retry without a vendor prefix the matched product declares.
+      const first = n.key.indexOf(" ");
+      if (entry === undefined && first > 0 && this.prefixFirstWords.has(n.key.slice(0, first))) {
+        let space = -1;
+        for (let w = 1; w <= this.maxPrefixWords; w += 1) {
+          space = n.key.indexOf(" ", space + 1);
+          if (space < 0) break;
+          const owners = this.prefixes.get(n.key.slice(0, space));
+          if (owners === undefined) continue;
+          const rest = this.names.get(n.key.slice(space + 1));
+          if (rest !== undefined && owners.has(rest.id)) {
+            entry = rest;
+            viaPrefix = true;
+            break;
+          }
+        }
+      }
+    }
+    const result: AppNameLookup = { key: n.key, display: n.display, aliasKey: `name:${n.key}`, slug: entry === undefined ? slugOf(n.key) : "", entry, viaPrefix };
+    if (this.nameCacheSize > 0) {
+      if (this.nameCache.size >= this.nameCacheSize) this.nameCache = new Map();
+      this.nameCache.set(raw, result);
+    }
+    return result;
   }
 
   get size(): number {
@@ -171,19 +238,27 @@ export class AppCatalog {
   }
 }
 
+export interface CompileAppCatalogOptions {
+  /**
+   * How many recent raw names the catalog remembers the lookup of (default 50,000; 0: none).
+   * Inventories repeat the same names on every device; the answer is the same either way.
+   */
+  readonly nameCacheSize?: number;
+}
+
 /** Every problem of a catalog; empty when it compiles. */
 export function checkAppCatalog(entries: readonly AppCatalogEntry[]): string[] {
-  return build(entries).issues;
+  return build(entries, 0).issues;
 }
 
 /** Compile a catalog into its lookup index; throws `AppCatalogError` listing every problem. */
-export function compileAppCatalog(entries: readonly AppCatalogEntry[]): AppCatalog {
-  const built = build(entries);
+export function compileAppCatalog(entries: readonly AppCatalogEntry[], options: CompileAppCatalogOptions = {}): AppCatalog {
+  const built = build(entries, Math.max(0, Math.floor(options.nameCacheSize ?? NAME_CACHE_SIZE)));
   if (built.issues.length > 0) throw new AppCatalogError(built.issues);
   return built.catalog;
 }
 
-function build(entries: readonly AppCatalogEntry[]): { catalog: AppCatalog; issues: string[] } {
+function build(entries: readonly AppCatalogEntry[], nameCacheSize: number): { catalog: AppCatalog; issues: string[] } {
   const issues: string[] = [];
   const ids = new Set<string>();
   for (const e of entries) {
@@ -249,5 +324,5 @@ function build(entries: readonly AppCatalogEntry[]): { catalog: AppCatalog; issu
       list.push({ entry: target, suffix: foldCase(v.versionEndsWith.trim()) });
     }
   }
-  return { catalog: new AppCatalog(entries, byNamespace, prefixes, variants), issues };
+  return { catalog: new AppCatalog(entries, byNamespace, prefixes, variants, nameCacheSize), issues };
 }

@@ -1,6 +1,6 @@
 import { APP_CATALOG_ENTRIES } from "./app-catalog.data.js";
-import { type AppCatalog, type AppCatalogEntry, type AppKeyNamespace, compileAppCatalog, identifierKey } from "./app-catalog.js";
-import { foldCase, normalizeAppName, slugOf } from "./app-name.js";
+import { type AppCatalog, type AppCatalogEntry, type AppKeyNamespace, type AppNameLookup, compileAppCatalog, identifierKey } from "./app-catalog.js";
+import { foldCase, slugOf } from "./app-name.js";
 import type { AppIdentity, AppMatchKind, AppObservation, AppSurface } from "./app-observation.js";
 
 /** Ids of products the catalog does not list start with this; catalog ids never contain `:`. */
@@ -72,9 +72,9 @@ class Matcher {
   hit: Hit | undefined;
   private readonly seenNames: string[] = [];
   /** The first name seen, normalized: the heuristic's input when nothing matches. */
-  fallback: { key: string; display: string } | undefined;
+  fallback: AppNameLookup | undefined;
 
-  constructor(private readonly catalog: AppCatalog) {}
+  constructor(readonly catalog: AppCatalog) {}
 
   identifier(ns: AppKeyNamespace, raw: string | null | undefined, kind: AppMatchKind, confidence = CONFIDENCE[kind]): void {
     if (raw === null || raw === undefined) return;
@@ -100,32 +100,14 @@ class Matcher {
     if (raw === null || raw === undefined || raw === "") return;
     if (this.seenNames.includes(raw)) return;
     this.seenNames.push(raw);
-    const n = normalizeAppName(raw);
+    const n = this.catalog.lookupName(raw);
     if (n.key === "") return;
-    const key = `name:${n.key}`;
+    const key = n.aliasKey;
     if (!this.keys.includes(key)) this.keys.push(key);
     if (asFallback && this.fallback === undefined) this.fallback = n;
-    if (this.hit !== undefined) return;
-    const names = this.catalog.byNamespace.get("name")!;
-    const entry = names.get(n.key);
-    if (entry !== undefined) {
-      this.hit = { entry, kind: "catalog-alias", key, confidence: CONFIDENCE["catalog-alias"] };
-      return;
-    }
-    // "Microsoft Visual Studio Code": retry without a vendor prefix the matched product declares.
-    if (this.catalog.maxPrefixWords === 0) return;
-    let space = -1;
-    for (let w = 1; w <= this.catalog.maxPrefixWords; w += 1) {
-      space = n.key.indexOf(" ", space + 1);
-      if (space < 0) return;
-      const owners = this.catalog.prefixes.get(n.key.slice(0, space));
-      if (owners === undefined) continue;
-      const rest = names.get(n.key.slice(space + 1));
-      if (rest !== undefined && owners.has(rest.id)) {
-        this.hit = { entry: rest, kind: "vendor-prefix", key, confidence: CONFIDENCE["vendor-prefix"] };
-        return;
-      }
-    }
+    if (this.hit !== undefined || n.entry === undefined) return;
+    const kind: AppMatchKind = n.viaPrefix ? "vendor-prefix" : "catalog-alias";
+    this.hit = { entry: n.entry, kind, key, confidence: CONFIDENCE[kind] };
   }
 }
 
@@ -192,7 +174,11 @@ function fnv1a(s: string): string {
  * `~<publisher>` when the name alone is generic (`unlisted:agent~acme`).
  */
 export function unlistedAppId(nameKey: string, publisher?: string | null): string {
-  let slug = slugOf(nameKey);
+  return unlistedId(nameKey, slugOf(nameKey), publisher);
+}
+
+function unlistedId(nameKey: string, nameSlug: string, publisher: string | null | undefined): string {
+  let slug = nameSlug;
   if (slug === "") slug = nameKey === "" ? "unnamed" : `unnamed-${fnv1a(nameKey)}`;
   // No name at all is as generic as it gets: "(unnamed)", the display name it gets, says the same.
   const generic = GENERIC_NAMES.has(nameKey) || [...nameKey].length <= 2 || slug === "unnamed" || slug.startsWith("unnamed-");
@@ -245,8 +231,9 @@ function collect(m: Matcher, o: AppObservation): void {
     case "macos-app":
       m.identifier("bundle", o.bundleIdentifier, "bundle-id");
       m.name(o.name);
-      m.name(o.displayName);
-      m.name(o.bundleName);
+      // `display_name` is usually `name` without `.app`: the same key, no second normalization.
+      if (o.displayName === null || o.displayName === undefined || o.name !== `${o.displayName}.app`) m.name(o.displayName);
+      if (o.bundleName !== o.displayName) m.name(o.bundleName);
       return;
     case "windows-program":
       m.name(o.name);
@@ -296,7 +283,7 @@ function collect(m: Matcher, o: AppObservation): void {
     }
     case "sso-application": {
       m.identifier("sso", o.name, "sso-catalog-key");
-      const generic = (s: string | null | undefined) => s === null || s === undefined || GENERIC_SSO.test(normalizeAppName(s).key);
+      const generic = (s: string | null | undefined) => s === null || s === undefined || GENERIC_SSO.test(m.catalog.lookupName(s).key);
       // The connector's display name names the product, unless the connector is a generic SAML/OIDC
       // one: then the administrator's label does.
       if (!generic(o.displayName)) m.name(o.displayName);
@@ -337,14 +324,15 @@ export function identifyApp(observation: AppObservation, catalog: AppCatalog = d
     }
     return { appId: entry.id, displayName: entry.name, listed: true, matchedBy: hit.kind, matchedKey: hit.key, confidence: hit.confidence, surface, keys: m.keys };
   }
-  const fallback = m.fallback ?? { key: "", display: "" };
-  const appId = unlistedAppId(fallback.key, publisherOf(observation));
+  const fallback = m.fallback;
+  const key = fallback?.key ?? "";
+  const appId = unlistedId(key, fallback?.slug ?? "", publisherOf(observation));
   return {
     appId,
-    displayName: fallback.display === "" ? "(unnamed)" : fallback.display,
+    displayName: fallback === undefined || fallback.display === "" ? "(unnamed)" : fallback.display,
     listed: false,
     matchedBy: "heuristic",
-    matchedKey: `name:${fallback.key}`,
+    matchedKey: fallback?.aliasKey ?? "name:",
     confidence: CONFIDENCE.heuristic,
     surface,
     keys: m.keys,

@@ -63,8 +63,17 @@ export function linkApps<R>(sightings: Iterable<AppSighting<R>>, options: LinkAp
       g = { appId: identity.appId, listed: false, installed: [], extensions: [], managed: [], sso: [], events: [], names: new Map() };
       groups.set(identity.appId, g);
     }
-    g.listed ||= identity.listed;
-    g.names.set(identity.displayName, (g.names.get(identity.displayName) ?? 0) + 1);
+    // A listed app's name comes from the catalog or an override, the same on every sighting; an
+    // unlisted one's from the sightings, counted.
+    if (identity.listed) {
+      if (!g.listed) {
+        g.listed = true;
+        g.names.clear();
+      }
+      if (g.names.size === 0) g.names.set(identity.displayName, 1);
+    } else if (!g.listed) {
+      g.names.set(identity.displayName, (g.names.get(identity.displayName) ?? 0) + 1);
+    }
     const member: IdentifiedSighting<R> = { ref: s.ref, observation: s.observation, identity };
     switch (identity.surface) {
       case "installed":

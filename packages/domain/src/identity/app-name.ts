@@ -43,6 +43,9 @@ function cleanInvisible(s: string): string {
 }
 const NOT_PLAIN_ASCII = /[^\x20-\x7e]/;
 const SPACES = /\s+/;
+/** Anything but single spaces between words: tabs, runs of spaces, leading or trailing space. */
+const IRREGULAR_SPACE = /[\t\n\v\f\r]| {2}|^ | $/;
+const EMPTY: NormalizedAppName = { key: "", display: "" };
 const PAREN_GROUP = /[([]([^()[\]]*)[)\]]/g;
 
 /** Words that say nothing about the product when they are all a bracket holds: "(x64 en-US)", "(User)", "(Machine - MSI)". */
@@ -67,7 +70,8 @@ function isDigit(c: number): boolean {
 /** `1.2`, `121.0.1`, `v2.3`, `4.33.90-beta`, `115.6.0esr`, `v2`: a version, not a name ("365" is not). */
 const VERSION = /^v?\d+(?:[._]\d+)+[a-z0-9._+~-]*$|^v\d+$/;
 function isVersion(t: string): boolean {
-  return VERSION.test(t);
+  const c = t.charCodeAt(0);
+  return (isDigit(c) || c === 118) && VERSION.test(t);
 }
 
 function isYear(t: string): boolean {
@@ -122,27 +126,42 @@ function stripAppSuffix(t: string, folded: string): string | null {
  */
 export function normalizeAppName(raw: string): NormalizedAppName {
   let s = raw;
-  if (NOT_PLAIN_ASCII.test(s)) {
-    s = cleanInvisible(s.replace(MARKS, " ")).normalize("NFKC");
+  const ascii = !NOT_PLAIN_ASCII.test(s);
+  if (!ascii) s = cleanInvisible(s.replace(MARKS, " ")).normalize("NFKC");
+  let tokens: string[];
+  let folded: string[];
+  // Plain ASCII with single spaces (most names): lowercase once, split both at the same places.
+  if (ascii && !IRREGULAR_SPACE.test(s)) {
+    if (s === "") return EMPTY;
+    tokens = s.split(" ");
+    folded = s.toLowerCase().split(" ");
+  } else {
+    tokens = s.split(SPACES);
+    if (tokens.length > 0 && tokens[0] === "") tokens.shift();
+    if (tokens.length > 0 && tokens[tokens.length - 1] === "") tokens.pop();
+    if (tokens.length === 0) return EMPTY;
+    folded = tokens.map(foldCase);
   }
-  let tokens = s.split(SPACES);
-  if (tokens.length > 0 && tokens[0] === "") tokens.shift();
-  if (tokens.length > 0 && tokens[tokens.length - 1] === "") tokens.pop();
-  if (tokens.length === 0) return { key: "", display: "" };
+  let changed = tokens.length !== 1 || tokens[0] !== s;
 
   // Brackets: only when there is one; repeat so "((x64))" and "(Foo (x64))" settle.
   if (s.includes("(") || s.includes("[")) {
     let joined = tokens.join(" ");
+    let replaced = false;
     for (let guard = 0; guard < 8; guard += 1) {
       const next = joined.replace(PAREN_GROUP, (m: string, inner: string) => (bracketIsNoise(inner) ? " " : m));
       if (next === joined) break;
       joined = next;
+      replaced = true;
     }
-    tokens = joined.split(SPACES).filter((t) => t !== "");
-    if (tokens.length === 0) return { key: "", display: "" };
+    if (replaced) {
+      changed = true;
+      tokens = joined.split(SPACES).filter((t) => t !== "");
+      if (tokens.length === 0) return EMPTY;
+      folded = tokens.map(foldCase);
+    }
   }
 
-  const folded = tokens.map(foldCase);
   // Versions and architectures anywhere after the first word ("Mozilla Firefox 115.6.0 ESR").
   let kept = 1;
   for (let i = 1; i < tokens.length; i += 1) {
@@ -152,8 +171,10 @@ export function normalizeAppName(raw: string): NormalizedAppName {
     folded[kept] = f;
     kept += 1;
   }
-  tokens.length = kept;
-  folded.length = kept;
+  if (kept !== tokens.length) {
+    tokens.length = kept;
+    folded.length = kept;
+  }
 
   // Trailing noise, to a fixpoint (stripping one thing can expose another), keeping one word.
   for (;;) {
@@ -163,6 +184,7 @@ export function normalizeAppName(raw: string): NormalizedAppName {
     if (app !== null) {
       tokens[n - 1] = app;
       folded[n - 1] = foldCase(app);
+      changed = true;
       continue;
     }
     if (n === 1) break;
@@ -176,6 +198,7 @@ export function normalizeAppName(raw: string): NormalizedAppName {
     tokens.length = n - drop;
     folded.length = n - drop;
   }
+  if (!changed) return { key: folded[0]!, display: tokens[0]! };
   return { key: folded.join(" "), display: tokens.join(" ") };
 }
 
@@ -188,8 +211,21 @@ export function appNameKey(raw: string): string {
 export function slugOf(key: string): string {
   let out = "";
   let dash = false;
-  for (const ch of key) {
-    if (/[\p{L}\p{N}]/u.test(ch)) {
+  for (let i = 0; i < key.length; i += 1) {
+    const c = key.charCodeAt(i);
+    let word: boolean;
+    let ch: string;
+    if (c < 0x80) {
+      word = (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+      ch = key[i]!;
+    } else {
+      // Outside ASCII: a whole code point, letters and digits of any script.
+      const cp = key.codePointAt(i)!;
+      ch = String.fromCodePoint(cp);
+      if (cp > 0xffff) i += 1;
+      word = LETTER_OR_DIGIT.test(ch);
+    }
+    if (word) {
       if (dash && out !== "") out += "-";
       out += ch;
       dash = false;
@@ -199,3 +235,5 @@ export function slugOf(key: string): string {
   }
   return out;
 }
+
+const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;

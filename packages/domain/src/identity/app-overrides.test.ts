@@ -18,7 +18,7 @@ describe("app overrides", () => {
     const mac = withOverrides(acmeMac, list);
     expect(win).toMatchObject({ appId: "unlisted:acme-widgets", displayName: "Acme Widgets", matchedBy: "override", confidence: 1, listed: true });
     // The target's own rows take the same name: one row, one name.
-    expect(mac).toMatchObject({ appId: "unlisted:acme-widgets", displayName: "Acme Widgets" });
+    expect(mac).toMatchObject({ appId: "unlisted:acme-widgets", displayName: "Acme Widgets", listed: true });
     expect(mac.matchedBy).toBe("heuristic");
   });
 

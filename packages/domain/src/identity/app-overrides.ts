@@ -252,8 +252,10 @@ export function applyAppOverrides(identity: AppIdentity, overrides: CompiledAppO
     id = merged;
     changed = true;
   }
-  const entry = overrides.catalog.get(id);
-  const name = overrides.names.get(id) ?? entry?.name ?? identity.displayName;
-  if (!changed) return name === identity.displayName ? identity : { ...identity, displayName: name };
-  return { ...identity, appId: id, displayName: name, listed: true, matchedBy: "override", confidence: 1 };
+  const named = overrides.names.get(id);
+  const name = named ?? overrides.catalog.get(id)?.name ?? identity.displayName;
+  // Listed: in the catalog, or named by an override — the same for every row of the app.
+  const listed = identity.listed || named !== undefined || (changed && overrides.catalog.has(id));
+  if (!changed) return name === identity.displayName && listed === identity.listed ? identity : { ...identity, displayName: name, listed };
+  return { ...identity, appId: id, displayName: name, listed, matchedBy: "override", confidence: 1 };
 }

@@ -57,6 +57,20 @@ export interface AttentionReason {
   readonly since: string;
 }
 
+/**
+ * A stream whose source the scope does not offer: a plan without the feature (Directory Insights
+ * not enabled, 402), a key whose administrator may not read it (403). A capability, not a failure:
+ * the run succeeds, nothing needs a person, and the stream keeps checking on its schedule.
+ */
+export interface StreamUnavailability {
+  /** A stable code, e.g. `insights-not-enabled`, `insights-forbidden`. */
+  readonly reason: string;
+  /** For a person, e.g. "Directory Insights not enabled for this organization (402) …". */
+  readonly message: string;
+  /** When the stream first found the source unavailable (kept while the reason stays the same). */
+  readonly since: string;
+}
+
 /** The health of one stream of one scope. */
 export interface StreamStatus {
   readonly scopeId: string;
@@ -68,6 +82,8 @@ export interface StreamStatus {
   readonly nextAttemptAt: Date | null;
   readonly lastError: string | null;
   readonly attention: readonly AttentionReason[];
+  /** Set while the scope does not offer the stream's source; null when it does (or before the first run). */
+  readonly unavailable: StreamUnavailability | null;
 }
 
 /** A time-bound, owner-tagged claim on a scope+stream; at most one live lease per key. */

@@ -205,6 +205,47 @@ describe("reconcileManagedApps", () => {
     expect(c2.installations.removed).toEqual([{ key: installationKey({ deviceId: "d1", appKey: "slack", source: "managed", sourceRef: "a1" }), removedAt: T2.toISOString() }]);
   });
 
+  it("a property: any sequence of listings applies idempotently, re-reconciles empty, and installed rows mirror INSTALLED statuses", () => {
+    const arbSnap = fc
+      .record({ apps: fc.subarray(["a1", "a2", "a3"]), devices: fc.subarray(["d1", "d2", "d3"]) })
+      .chain(({ apps, devices }) =>
+        fc.record({
+          apps: fc.tuple(...apps.map((a) => fc.constantFrom("Slack", "Zoom", "slack ").map((n) => managedApp(a, n)))).map((xs) => [...xs]),
+          statuses: fc.tuple(
+            ...apps.flatMap((a) =>
+              devices.map((d) =>
+                fc.record({ state: fc.constantFrom("INSTALLED", "FAILED", "PENDING"), version: fc.constantFrom("1", "2"), ts: fc.option(fc.constantFrom("2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z"), { nil: null }) }).map((r) => ({
+                  appId: a,
+                  deviceId: d,
+                  state: r.state,
+                  version: r.version,
+                  timestamp: r.ts,
+                  details: null,
+                  code: null,
+                })),
+              ),
+            ),
+          ).map((xs) => [...xs]),
+          links: fc.subarray(apps.flatMap((a) => devices.map((d) => ({ appId: a, deviceId: d, direct: true, groupIds: [] as string[] })))),
+        }),
+      );
+    fc.assert(
+      fc.property(fc.array(arbSnap, { minLength: 1, maxLength: 4 }), (snaps) => {
+        let state = emptyManagedAppState();
+        for (const [i, s] of snaps.entries()) {
+          const now = new Date(T0.getTime() + i * 86_400_000);
+          const c = ok(reconcileManagedApps(state, s, { now, force: true }));
+          const next = applyManagedAppChanges(state, c);
+          expect(applyManagedAppChanges(next, c)).toEqual(next);
+          expect(isEmptyManagedAppChangeSet(ok(reconcileManagedApps(next, s, { now: T2, force: true })))).toBe(true);
+          const live = [...next.installations.values()].filter((r) => r.removedAt === null).map((r) => `${r.sourceRef}/${r.deviceId}`).sort();
+          expect(live).toEqual(s.statuses.filter((st) => isInstalledState(st.state)).map((st) => `${st.appId}/${st.deviceId}`).sort());
+          state = next;
+        }
+      }),
+    );
+  });
+
   it("stamps first seen with the sync time when the status has no timestamp", () => {
     const c = ok(reconcileManagedApps(emptyManagedAppState(), { ...snap, statuses: [{ appId: "a2", deviceId: "d3", state: "Installed", version: null, timestamp: null, details: null, code: null }] }, { now: T0 }));
     expect(c.installations.created).toMatchObject([{ deviceId: "d3", appKey: "zoom", firstSeenAt: T0.toISOString() }]);

@@ -45,9 +45,16 @@ import { normalizeTimestamp } from "./usage.js";
  */
 export function appKeyOf(name: string | null | undefined): string | null {
   if (typeof name !== "string") return null;
-  const key = name.normalize("NFKC").toLowerCase().replace(/[\s_]+/gu, " ").trim();
-  return key === "" ? null : key;
+  const cached = APP_KEYS.get(name);
+  if (cached !== undefined) return cached;
+  const normalized = name.normalize("NFKC").toLowerCase().replace(/[\s_]+/gu, " ").trim();
+  const key = normalized === "" ? null : normalized;
+  // Names repeat across hundreds of thousands of events: remember a bounded number of them.
+  if (APP_KEYS.size >= 50_000) APP_KEYS.clear();
+  APP_KEYS.set(name, key);
+  return key;
 }
+const APP_KEYS = new Map<string, string | null>();
 
 /** A managed app's key: from its display name; `softwareapp:<id>` when it has none. */
 export function managedAppKey(app: Pick<ManagedApp, "id" | "displayName">): string {
@@ -321,6 +328,16 @@ const KIND_OF: Readonly<Record<SoftwareEventType, SoftwareFact["kind"]>> = { sof
  * `application.display_name`, `resource.app_name`, `resource.display_name`).
  */
 export function softwareFactOf(event: SoftwareEvent): SoftwareFact | "ignored" | "unmatched" {
+  // `installationKeysOfEvents` and `foldSoftwareEvents` read the same page: read each event once.
+  const known = FACTS.get(event);
+  if (known !== undefined) return known;
+  const fact = readFact(event);
+  FACTS.set(event, fact);
+  return fact;
+}
+const FACTS = new WeakMap<SoftwareEvent, SoftwareFact | "ignored" | "unmatched">();
+
+function readFact(event: SoftwareEvent): SoftwareFact | "ignored" | "unmatched" {
   if (event.service !== undefined && event.service !== "software") return "ignored";
   if (!(SOFTWARE_EVENT_TYPES as readonly string[]).includes(event.event_type)) return "ignored";
   if (typeof event.id !== "string" || event.id === "") return "ignored";

@@ -8,7 +8,7 @@ import { type ListParams, applySort, parseV1, parseV2, project } from "./list-qu
 
 type Rec = Record<string, unknown>;
 
-function objectIdParam(name: string, value: string): string {
+export function objectIdParam(name: string, value: string): string {
   if (!OBJECT_ID.test(value)) throw new SimError(400, `${name} "${value}" is not a valid ObjectId`);
   return value;
 }
@@ -27,7 +27,7 @@ class ViewCache {
 }
 // One cache per world: two sims with the same seed share org ids and version numbers.
 const caches = new WeakMap<object, ViewCache>();
-function cacheOf(ctx: Ctx): ViewCache {
+export function cacheOf(ctx: Ctx): ViewCache {
   let c = caches.get(ctx.world);
   if (c === undefined) caches.set(ctx.world, (c = new ViewCache()));
   return c;
@@ -37,7 +37,7 @@ function cacheOf(ctx: Ctx): ViewCache {
  * A v1 list: `{ totalCount, results }`. Without filter or sort the page is sliced from the source
  * array and only its rows are serialized.
  */
-function v1List<T>(ctx: Ctx, source: T[], toRecord: (item: T) => Rec, cacheKey: string, params: ListParams): Reply {
+export function v1List<T>(ctx: Ctx, source: T[], toRecord: (item: T) => Rec, cacheKey: string, params: ListParams): Reply {
   let total: number;
   let rows: Rec[];
   if (params.filter === null && params.sort.length === 0) {
@@ -70,7 +70,7 @@ function v1List<T>(ctx: Ctx, source: T[], toRecord: (item: T) => Rec, cacheKey: 
  * (and stops at the total) reads every real row with the fewest requests; one that stops on a
  * short page loses rows.
  */
-function v2List<T>(ctx: Ctx, source: readonly T[], toRecord: (item: T) => Rec, params: ListParams, idField = "id"): Reply {
+export function v2List<T>(ctx: Ctx, source: readonly T[], toRecord: (item: T) => Rec, params: ListParams, idField = "id"): Reply {
   const filtered = params.filter !== null || params.sort.length > 0;
   let ordered: readonly T[] | Rec[];
   if (filtered) {
@@ -107,13 +107,13 @@ function cachedIds(ctx: Ctx, key: string, build: () => string[]): string[] {
   return cacheOf(ctx).get(key, ctx.world.version, build);
 }
 
-const node = (id: string, type: string) => ({ attributes: null, id, type });
-const edge = (id: string, type: string) => ({ attributes: null, to: node(id, type) });
+export const node = (id: string, type: string) => ({ attributes: null, id, type });
+export const edge = (id: string, type: string) => ({ attributes: null, to: node(id, type) });
 
-function userOf(ctx: Ctx, id: string): User {
+export function userOf(ctx: Ctx, id: string): User {
   return ctx.world.user(objectIdParam("user id", id), ctx.org);
 }
-function groupOf(ctx: Ctx, id: string): Group {
+export function groupOf(ctx: Ctx, id: string): Group {
   return ctx.world.group(objectIdParam("group id", id), ctx.org);
 }
 function appOf(ctx: Ctx, id: string): App {

@@ -57,7 +57,8 @@ export class EventView {
 
   get(path: string): unknown {
     const r = this.r;
-    if (r.body === null) {
+    // The fast path knows only generated login events; compact software events go through json().
+    if (r.body === null && r.sw === null) {
       switch (path) {
         case "id":
           return r.id;

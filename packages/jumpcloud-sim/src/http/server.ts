@@ -9,8 +9,9 @@ import type { ApiKey, World } from "../world.js";
 import { consoleRoutes } from "./console-routes.js";
 import { type Ctx, RawJsonRows, type Reply, type Route } from "./context.js";
 import { diRoutes } from "./di-routes.js";
+import { mdmRoutes } from "./mdm-routes.js";
 
-const ROUTES: Route[] = [...consoleRoutes, ...diRoutes];
+const ROUTES: Route[] = [...consoleRoutes, ...mdmRoutes, ...diRoutes];
 const MAX_BODY = 5 * 1024 * 1024;
 
 export interface ServerDeps {

@@ -1,7 +1,7 @@
-import type { CursorPort, MdmStreamName, StreamName } from "@jumpcloud-sync/domain";
+import type { CursorPort, StreamName } from "@jumpcloud-sync/domain";
 import type { Db, Session } from "../db.js";
 
-export async function saveCursor(s: Session, scopeId: string, stream: StreamName | MdmStreamName, value: unknown, at: Date): Promise<void> {
+export async function saveCursor(s: Session, scopeId: string, stream: StreamName, value: unknown, at: Date): Promise<void> {
   await s.run(
     `insert into sync_cursor (scope_id, stream, value, updated_at) values (?, ?, ?, ?)
      on conflict (scope_id, stream) do update set value = excluded.value, updated_at = excluded.updated_at`,

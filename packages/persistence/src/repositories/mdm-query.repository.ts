@@ -208,27 +208,46 @@ export class MdmQueryRepository implements MdmQueryPort {
       where.push(`(lower(i.app_key) like ? escape '\\' or lower(i.name) like ? escape '\\')`);
       params.push(pattern, pattern);
     }
-    scopedKeyset(query.cursor, "i.scope_id", "i.app_key", where, params);
-    const having = ["sum(case when i.removed_at is null then 1 else 0 end) > 0"];
-    const havingParams: Param[] = [];
     if (query.source !== undefined) {
       if (!INSTALLATION_SOURCES.includes(query.source)) throw new RangeError(`unknown installation source: ${String(query.source)}`);
-      having.push("sum(case when i.removed_at is null and i.source = ? then 1 else 0 end) > 0");
-      havingParams.push(query.source);
+      where.push("i.source = ? and i.removed_at is null");
+      params.push(query.source);
     }
+    // "Some row written since" is "the latest write since", and removals count: the row may be a tombstone.
     if (query.updatedSince !== undefined) {
-      having.push("max(i.updated_at) >= ?");
-      havingParams.push(query.updatedSince);
+      where.push("i.updated_at >= ?");
+      params.push(query.updatedSince);
+    } else if (query.source === undefined) {
+      where.push("i.removed_at is null");
     }
     const limit = clampLimit(query.limit);
     return this.#db.session(async (s) => {
-      const rows = await s.all(
-        `select i.scope_id, i.app_key from installation i ${LIVE_ON_LIVE_DEVICE} ${whereSql(where)}
-         group by i.scope_id, i.app_key having ${having.join(" and ")}
-         order by i.scope_id, i.app_key limit ${limit + 1}`,
-        [...params, ...havingParams],
-      );
-      return { items: await this.#installedAppViews(s, rows.slice(0, limit)), nextCursor: nextScoped(rows, limit, "app_key") };
+      // Candidates in key order straight off the (scope_id, app_key) index, a batch at a time: a
+      // GROUP BY over every installation of the scope with HAVING would aggregate all of them
+      // before the LIMIT. The views then keep only apps with a live row on a live device (a
+      // candidate may have none: a tombstone, or a deleted device), so a batch may come up short
+      // and the next one continues after its last candidate.
+      const items: InstalledAppView[] = [];
+      let after: string | undefined = query.cursor;
+      let more = false;
+      for (;;) {
+        const w = [...where];
+        const p = [...params];
+        scopedKeyset(after, "i.scope_id", "i.app_key", w, p);
+        const batch = Math.min(1000, limit + 1 - items.length);
+        const rows = await s.all(`select i.scope_id, i.app_key from installation i ${LIVE_ON_LIVE_DEVICE} ${whereSql(w)} group by i.scope_id, i.app_key order by i.scope_id, i.app_key limit ${batch}`, p);
+        items.push(...(await this.#installedAppViews(s, rows)));
+        const last = rows.at(-1);
+        if (items.length > limit) {
+          more = true;
+          break;
+        }
+        if (rows.length < batch || last === undefined) break;
+        after = encodeCursor([str(last["scope_id"]), str(last["app_key"])]);
+      }
+      const page = items.slice(0, limit);
+      const tail = page.at(-1);
+      return { items: page, nextCursor: more && tail !== undefined ? encodeCursor([tail.scopeId, tail.appKey]) : null };
     });
   }
 
@@ -384,17 +403,6 @@ export class MdmQueryRepository implements MdmQueryPort {
       params.push(String(decodeCursor(page.cursor, 1)[0]));
     }
     return this.#db.session(async (s) => {
-      const keys = (
-        await s.all(
-          `select i.app_key from device_binding b
-           join device d on d.scope_id = b.scope_id and d.id = b.device_id and d.removed_at is null
-           join installation i on i.scope_id = b.scope_id and i.device_id = b.device_id and i.removed_at is null
-           where b.scope_id = ? and b.user_id = ? and b.removed_at is null ${after}
-           group by i.app_key order by i.app_key limit ${limit + 1}`,
-          params,
-        )
-      ).map((r) => str(r["app_key"]));
-      const pageKeys = keys.slice(0, limit);
       const bindings = (
         await s.all(
           `select b.device_id, b.user_id from device_binding b join device d on d.scope_id = b.scope_id and d.id = b.device_id and d.removed_at is null
@@ -403,6 +411,27 @@ export class MdmQueryRepository implements MdmQueryPort {
         )
       ).map((r) => ({ deviceId: str(r["device_id"]), userId: str(r["user_id"]), removedAt: null }));
       const deviceIds = bindings.map((b) => b.deviceId);
+      if (deviceIds.length === 0) return { items: [], nextCursor: null };
+      // A user has few devices: naming them lets both databases probe the primary key
+      // (scope_id, device_id) instead of walking the app-key index in ORDER BY order (SQLite chose
+      // that for the join form). A user bound to thousands of devices falls back to the join.
+      const keys = (
+        deviceIds.length <= 5_000
+          ? await s.all(
+              `select i.app_key from installation i where i.scope_id = ? and i.device_id in (${deviceIds.map(() => "?").join(", ")}) and i.removed_at is null ${after}
+               group by i.app_key order by i.app_key limit ${limit + 1}`,
+              [scopeId, ...deviceIds, ...params.slice(2)],
+            )
+          : await s.all(
+              `select i.app_key from device_binding b
+               join device d on d.scope_id = b.scope_id and d.id = b.device_id and d.removed_at is null
+               join installation i on i.scope_id = b.scope_id and i.device_id = b.device_id and i.removed_at is null
+               where b.scope_id = ? and b.user_id = ? and b.removed_at is null ${after}
+               group by i.app_key order by i.app_key limit ${limit + 1}`,
+              params,
+            )
+      ).map((r) => str(r["app_key"]));
+      const pageKeys = keys.slice(0, limit);
       const rows: StoredInstallation[] = [];
       // The user's devices are few; the page's apps bound the rest.
       for (let i = 0; i < pageKeys.length; i += 500) {

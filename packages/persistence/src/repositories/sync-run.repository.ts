@@ -3,6 +3,7 @@ import {
   emptyCounters,
   type AttentionReason,
   type StreamName,
+  type StreamUnavailability,
   type StreamStatus,
   type SyncCounters,
   type SyncRun,
@@ -97,11 +98,11 @@ export class SyncRunRepository implements SyncRunPort {
   async saveStreamStatus(status: StreamStatus): Promise<void> {
     await this.#db.session((s) =>
       s.run(
-        `insert into stream_status (scope_id, stream, last_attempt_at, last_success_at, consecutive_failures, next_attempt_at, last_error, attention)
-         values (?, ?, ?, ?, ?, ?, ?, ?)
+        `insert into stream_status (scope_id, stream, last_attempt_at, last_success_at, consecutive_failures, next_attempt_at, last_error, attention, unavailable)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?)
          on conflict (scope_id, stream) do update set last_attempt_at = excluded.last_attempt_at, last_success_at = excluded.last_success_at,
            consecutive_failures = excluded.consecutive_failures, next_attempt_at = excluded.next_attempt_at, last_error = excluded.last_error,
-           attention = excluded.attention`,
+           attention = excluded.attention, unavailable = excluded.unavailable`,
         [
           status.scopeId,
           status.stream,
@@ -111,6 +112,7 @@ export class SyncRunRepository implements SyncRunPort {
           status.nextAttemptAt,
           status.lastError,
           JSON.stringify(status.attention),
+          status.unavailable === null ? null : JSON.stringify(status.unavailable),
         ],
       ),
     );
@@ -154,5 +156,6 @@ function statusFromRow(r: Record<string, unknown>): StreamStatus {
     nextAttemptAt: toDateOrNull(r["next_attempt_at"]),
     lastError: strOrNull(r["last_error"]),
     attention: JSON.parse(str(r["attention"])) as AttentionReason[],
+    unavailable: r["unavailable"] === null || r["unavailable"] === undefined ? null : (JSON.parse(str(r["unavailable"])) as StreamUnavailability),
   };
 }
