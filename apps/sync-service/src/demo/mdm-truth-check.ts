@@ -34,7 +34,7 @@ const sameList = (a: Iterable<string>, b: Iterable<string>): boolean => JSON.str
  * The truth keeps event names and managed app ids apart (the contract joins them nowhere); so does
  * this comparison, while the merged view per app key is what the API serves.
  */
-export function compareMdmWithTruth(synced: SyncedMdm, truth: MdmTruth): MdmTruthDifference[] {
+export function compareMdmWithTruth(synced: SyncedMdm, truth: MdmTruth & { readonly asOf: string }): MdmTruthDifference[] {
   const diffs: MdmTruthDifference[] = [];
   const push = (area: MdmTruthDifference["area"], id: string, field: string, expected: unknown, actual: unknown): void => {
     diffs.push({ area, id, field, expected, actual });
@@ -128,8 +128,9 @@ export function compareMdmWithTruth(synced: SyncedMdm, truth: MdmTruth): MdmTrut
   for (const key of liveLinks.keys()) push("managed-links", key, "(record)", "absent", "present");
 
   // ---- installations per device
+  const truthSoftware = new Map(truth.devices.map((d) => [d.id, new Set(d.software.map((sw) => appKeyOf(sw.name) ?? sw.name))]));
   const eventRowsOf = new Map<string, StoredInstallation[]>();
-  for (const r of synced.eventRows) {
+  for (const r of agedOutKept(synced.eventRows, truth, truthSoftware, true)) {
     if (r.removedAt !== null || !liveDevices.has(r.deviceId)) continue;
     eventRowsOf.set(r.deviceId, [...(eventRowsOf.get(r.deviceId) ?? []), r]);
   }
@@ -179,10 +180,30 @@ export function compareMdmWithTruth(synced: SyncedMdm, truth: MdmTruth): MdmTrut
   if (!c.readable) {
     if (synced.coverage.kind !== "unavailable") push("coverage", "software-events", "kind", "unavailable", synced.coverage.kind);
   } else if (c.earliestVisibleEventAt !== null) {
+    // The earliest event ever returned: equal to the truth's right after a first sync, earlier once
+    // the retention has moved on (what was read stays known), never later.
     const since = synced.coverage.kind === "available" ? synced.coverage.since : synced.coverage.kind;
-    if (since !== c.earliestVisibleEventAt) push("coverage", "software-events", "since", c.earliestVisibleEventAt, since);
+    if (synced.coverage.kind !== "available" || Date.parse(synced.coverage.since) > Date.parse(c.earliestVisibleEventAt)) push("coverage", "software-events", "since", `at or before ${c.earliestVisibleEventAt}`, since);
   }
   return diffs;
+}
+
+/**
+ * Installations the sync keeps while the truth no longer can: the deciding add or change has since
+ * passed the Directory Insights retention (the stand-in's clock moves on), nothing later removed
+ * the app, and the truth, which sees only what is still visible, drops it. An installation proven
+ * once stays until a remove says otherwise: history, not a difference. `keep = true` returns the
+ * other rows instead.
+ */
+export function agedOutKept(
+  rows: readonly StoredInstallation[],
+  truth: MdmTruth & { readonly asOf: string },
+  truthSoftware: ReadonlyMap<string, ReadonlySet<string>> = new Map(truth.devices.map((d) => [d.id, new Set(d.software.map((sw) => appKeyOf(sw.name) ?? sw.name))])),
+  keep = false,
+): StoredInstallation[] {
+  const cutoff = Date.parse(truth.asOf) - truth.softwareCoverage.retentionDays * 86_400_000;
+  const aged = (r: StoredInstallation): boolean => r.removedAt === null && Date.parse(r.evidenceAt) < cutoff && truthSoftware.get(r.deviceId)?.has(r.appKey) !== true;
+  return rows.filter((r) => aged(r) !== keep);
 }
 
 /**

@@ -37,6 +37,9 @@ export class MdmStreams implements OnModuleInit {
     this.registry.register({
       name: MANAGED_APPS_STREAM,
       module: "mdm",
+      // After the snapshot in a pass: a revoked key or a vanished organization shows once, on the
+      // directory stream, instead of failing every MDM stream too.
+      after: [DIRECTORY_STREAM],
       freshness: { defaultMinutes: MANAGED_APPS_FRESHNESS_MINUTES },
       clearsOnSuccess: ["invalid-credentials", "org-not-found", "mass-deletion-refused", "failing"],
       credentialFailureBlocksScope: false,
@@ -45,6 +48,7 @@ export class MdmStreams implements OnModuleInit {
     this.registry.register({
       name: SOFTWARE_EVENTS_STREAM,
       module: "mdm",
+      after: [DIRECTORY_STREAM],
       freshness: { defaultMinutes: SOFTWARE_EVENTS_FRESHNESS_MINUTES },
       clearsOnSuccess: ["invalid-credentials", "org-not-found", "insights-not-enabled", "insights-forbidden", "failing"],
       credentialFailureBlocksScope: false,

@@ -114,9 +114,9 @@ export class SoftwareEventsJob {
   private async unavailable(scopeId: string, reason: "insights-not-enabled" | "insights-forbidden", detail: string): Promise<StreamOutcome> {
     const message =
       reason === "insights-not-enabled"
-        ? "Directory Insights is not enabled for this organization (402): software installed outside JumpCloud's management is unknown; devices and managed apps still sync."
-        : "The key's administrator may not read Directory Insights (403): software installed outside JumpCloud's management is unknown; devices and managed apps still sync.";
+        ? "Directory Insights not enabled for this organization (402): software installed outside JumpCloud's management is unknown; devices and managed apps still sync."
+        : "Directory Insights not permitted for the key's administrator (403; e.g. a Command Runner): software installed outside JumpCloud's management is unknown; devices and managed apps still sync.";
     await this.store.mdm.setSoftwareEventsCoverage(scopeId, { kind: "unavailable", reason, detail: `${message} (${detail})` });
-    return { kind: "unavailable", attention: reason, message };
+    return { kind: "unavailable", reason, message };
   }
 }
