@@ -5,7 +5,7 @@
 // (`sync --once --stream …`) in a child process, so its peak RSS and CPU time are its own; the
 // stand-in runs here. The directory snapshot the devices stream runs after is synced first, apart.
 //
-//   pnpm --filter @jumpcloud-sync/sync-service bench:mdm -- [--devices 5000] [--seed 1] [--backend sqlite|postgresql|both]
+//   pnpm --filter @jumpcloud-sync/sync-service bench:mdm -- [--devices 5000] [--users 10000] [--seed 1] [--backend sqlite|postgresql|both]
 //
 // PostgreSQL: JCS_BENCH_PG_URL, else JCS_TEST_PG_URL (a schema of its own, dropped afterwards).
 import { randomBytes } from "node:crypto";
@@ -148,17 +148,18 @@ async function benchBackend(backend: Backend, sim: Sim, pgUrl: string | null): P
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
-  const args = parse(argv[0] === "--" ? argv.slice(1) : argv, { devices: { type: "string" }, seed: { type: "string" }, backend: { type: "string" } });
-  if (args.positionals.length > 0) throw new Error(`unexpected argument(s): ${args.positionals.join(" ")} (options: --devices <n> --seed <n> --backend sqlite|postgresql|both)`);
+  const args = parse(argv[0] === "--" ? argv.slice(1) : argv, { devices: { type: "string" }, users: { type: "string" }, seed: { type: "string" }, backend: { type: "string" } });
+  if (args.positionals.length > 0) throw new Error(`unexpected argument(s): ${args.positionals.join(" ")} (options: --devices <n> --users <n> --seed <n> --backend sqlite|postgresql|both)`);
   const devices = intOption(args.str("devices"), "--devices");
+  const users = intOption(args.str("users"), "--users");
   const seed = intOption(args.str("seed"), "--seed") ?? 1;
   const which = args.str("backend") ?? "both";
   if (!["sqlite", "postgresql", "both"].includes(which)) throw new Error("--backend is sqlite, postgresql or both");
   const pgUrl = [process.env.JCS_BENCH_PG_URL, process.env.JCS_TEST_PG_URL].find((u) => u !== undefined && u !== "") ?? null;
   const latencyMs = { min: 20, max: 60 };
   const load = loadavg();
-  process.stderr.write(`starting the stand-in (scenario large${devices === undefined ? "" : `, ${devices} devices`}, seed ${seed})…\n`);
-  const sim = await startSim({ scenario: "large", seed, latencyMs, lateEventMaxMs: 0, clock: createTickingClock(), ...(devices === undefined ? {} : { devices }) });
+  process.stderr.write(`starting the stand-in (scenario large${devices === undefined ? "" : `, ${devices} devices`}${users === undefined ? "" : `, ${users} users`}, seed ${seed})…\n`);
+  const sim = await startSim({ scenario: "large", seed, latencyMs, lateEventMaxMs: 0, clock: createTickingClock(), ...(devices === undefined ? {} : { devices }), ...(users === undefined ? {} : { users }) });
   const rows: Row[] = [];
   const notes: string[] = [];
   try {
