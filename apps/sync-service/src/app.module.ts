@@ -3,6 +3,7 @@ import { ScheduleModule } from "@nestjs/schedule";
 import { systemClock, type Clock } from "@jumpcloud-sync/domain";
 import type { Logger } from "pino";
 import { AccountsModule } from "./accounts/accounts.module.js";
+import { ActionsModule } from "./actions/actions.module.js";
 import { ApiModule } from "./api/api.module.js";
 import { ConfigModule, type AppConfig } from "./config/index.js";
 import { DirectoryModule } from "./directory/directory.module.js";
@@ -48,6 +49,7 @@ export class AppModule {
         HealthModule,
         MetricsModule,
         ApiModule.forRoot({ sync }),
+        ActionsModule.forRoot({ worker: options.schedule }),
       ],
     };
   }

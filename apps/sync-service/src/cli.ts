@@ -3,6 +3,7 @@ import "reflect-metadata";
 import { ConfigError } from "./config/index.js";
 import { AccountError } from "./accounts/account-validation.js";
 import { ACCOUNTS_USAGE, accountsCommand } from "./cli/accounts.command.js";
+import { ACTIONS_USAGE, actionsCommand } from "./cli/actions.command.js";
 import { UsageError } from "./cli/args.js";
 import { DEMO_USAGE } from "./cli/demo-usage.js";
 import type { demoCommand as DemoCommand } from "./demo/demo.command.js";
@@ -17,6 +18,7 @@ const USAGE = `jumpcloud-sync <command>
   sync [--scope <id> | --all] [--once]
   scopes force-snapshot <scope-id>
   tokens create|revoke|list  named API tokens for the HTTP API
+  actions create|suspend|activate|unsuspend|delete|list|work   act on JumpCloud users (--dry-run)
   serve                     HTTP + scheduler (same as \`node dist/main.js\`)
 
 ${ACCOUNTS_USAGE}
@@ -24,6 +26,8 @@ ${ACCOUNTS_USAGE}
 ${SYNC_USAGE}
 
 ${TOKENS_USAGE}
+
+${ACTIONS_USAGE}
 
 ${DEMO_USAGE}
 
@@ -43,6 +47,8 @@ async function main(argv: string[]): Promise<number> {
       return scopesCommand(rest);
     case "tokens":
       return tokensCommand(rest);
+    case "actions":
+      return actionsCommand(rest);
     case "serve":
       return serve();
     case "help":

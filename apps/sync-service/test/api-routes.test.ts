@@ -279,11 +279,25 @@ for (const { name: database, skip } of testDatabases("API suite")) describe.skip
     const app = truth.applications.find((a) => a.assignedUserIds.length > 2)!;
     const one = await api.call<Application>("GET", `/v1/scopes/${encodeURIComponent(scopeId)}/applications/${app.id}`);
     expect(one.status).toBe(200);
-    expect(one.body).toMatchObject({ id: app.id, name: app.name, assignedUsers: app.assignedUserIds.length });
+    const usedBy = truth.ssoUsage.filter((u) => u.applicationId === app.id).map((u) => u.userId);
+    const everyone = [...new Set([...app.assignedUserIds, ...usedBy])].sort();
+    expect(one.body).toMatchObject({ id: app.id, name: app.name, assignedUsers: app.assignedUserIds.length, usedBy: usedBy.length, users: everyone.length });
     expect(["date", "not-seen-since", "unknown"]).toContain(one.body.lastUsed.kind);
     const users = await pageAll<ApplicationUser>(api, `/v1/scopes/${encodeURIComponent(scopeId)}/applications/${app.id}/users`, 2);
-    expect(users.items.map((u) => u.userId).sort()).toEqual([...app.assignedUserIds].sort());
-    for (const u of users.items) expect(u.direct || u.groupIds.length > 0).toBe(true);
+    // The assigned users and everyone seen signing in to it, each marked.
+    expect(users.items.map((u) => u.userId).sort()).toEqual(everyone);
+    for (const u of users.items) {
+      expect(u.assigned).toBe(app.assignedUserIds.includes(u.userId));
+      expect(u.direct || u.groupIds.length > 0).toBe(u.assigned);
+    }
+    // Use without an assignment, over HTTP, from both sides.
+    const assignedPairs = new Set(truth.applications.flatMap((a) => a.assignedUserIds.map((u) => `${u}/${a.id}`)));
+    const unassigned = truth.ssoUsage.find((u) => !assignedPairs.has(`${u.userId}/${u.applicationId}`))!;
+    expect(unassigned).toBeDefined();
+    const theirs = await pageAll<ApplicationUser>(api, `/v1/scopes/${encodeURIComponent(scopeId)}/applications/${unassigned.applicationId}/users`, 100);
+    expect(theirs.items.find((u) => u.userId === unassigned.userId)).toMatchObject({ assigned: false, direct: false, groupIds: [], lastUsed: { kind: "date", at: unassigned.lastLoginAt } });
+    const user = await api.call<{ applications: { applicationId: string; assigned: boolean }[] }>("GET", `/v1/scopes/${encodeURIComponent(scopeId)}/users/${unassigned.userId}`);
+    expect(user.body.applications.find((a) => a.applicationId === unassigned.applicationId)).toMatchObject({ assigned: false, lastUsed: { kind: "date", at: unassigned.lastLoginAt } });
     const search = await api.call<Page<Application>>("GET", `/v1/applications?search=${encodeURIComponent(app.displayLabel)}`);
     expect(search.body.items.map((a) => a.id)).toContain(app.id);
     expectProblem(await api.call("GET", `/v1/scopes/${encodeURIComponent(scopeId)}/applications/none`), 404);

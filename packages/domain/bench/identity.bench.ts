@@ -60,8 +60,9 @@ function observation(): Domain.AppObservation {
   const r = rand();
   if (r < 0.3) {
     // Windows programs: 60% catalog, 40% long tail.
-    const name = chance(0.6) ? decorate(pick(namesOf(pick(CATALOG)))) : decorate(unlisted());
-    return { source: "windows-program", name, version: version(), publisher: `${pick(VENDORS)} Inc.`, identifyingNumber: "{8A69D345-D564-463C-AFF1-A69D9E530F96}" };
+    const e = chance(0.6) ? pick(CATALOG) : undefined;
+    const name = e !== undefined ? decorate(pick(namesOf(e))) : decorate(unlisted());
+    return { source: "windows-program", name, version: version(), publisher: `${e?.vendor ?? pick(VENDORS)} Inc.`, identifyingNumber: "{8A69D345-D564-463C-AFF1-A69D9E530F96}" };
   }
   if (r < 0.55) {
     if (chance(0.5)) {
@@ -201,6 +202,8 @@ const identifiedCold = best(() => identifyAll(uncached()));
 const matched = [...identifiedCold.result.bySource].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${Math.round((v / OBSERVATIONS) * 100)}%`).join(", ");
 report("identifyApp, no name cache", OBSERVATIONS, "names", identifiedCold, `${Math.round((identifiedCold.result.listed / OBSERVATIONS) * 100)}% listed; ${matched}`);
 const identified = best(() => identifyAll(cached()));
+const summary = (r: ReturnType<typeof identifyAll>) => JSON.stringify([r.listed, [...r.bySource].sort()]);
+if (summary(identified.result) !== summary(identifiedCold.result)) throw new Error("the name cache changed the results");
 report("identifyApp (default: 50,000-name cache)", OBSERVATIONS, "names", identified, "same results");
 
 const overrideList: Domain.AppOverride[] = [

@@ -6,6 +6,7 @@ export * from "./model/sync.js";
 export * from "./model/read-models.js";
 export * from "./model/mdm.js";
 export * from "./model/mdm-read-models.js";
+export * from "./model/action.js";
 // Ports (implemented by persistence, called by the service)
 export type * from "./ports/directory-store.port.js";
 export type * from "./ports/sync-state.port.js";
@@ -13,6 +14,7 @@ export type * from "./ports/account.port.js";
 export type * from "./ports/directory-query.port.js";
 export type * from "./ports/mdm-store.port.js";
 export type * from "./ports/mdm-query.port.js";
+export type * from "./ports/action.port.js";
 // Rules
 export * from "./username.js";
 export * from "./rules/reconcile.js";

@@ -584,21 +584,20 @@ class JumpCloudClientImpl implements JumpCloudClient {
     return normalizeV1Record<SystemUser>(data, operation, ctx);
   }
 
-  async suspendUser(id: string): Promise<SystemUser> {
+  async suspendUser(id: string): Promise<void> {
     const operation = "suspendUser";
     const ctx = this.#ctx("console");
-    // "Request body must be empty."
-    const { data } = await call(operation, ctx, () => this.console.POST("/api/systemusers/{id}/state/suspend", { params: { path: { id } }, headers: op(operation) }));
-    return normalizeV1Record<SystemUser>(data, operation, ctx);
+    // "Request body must be empty." The 200 carries no body either (the spec declares none).
+    await call(operation, ctx, () => this.console.POST("/api/systemusers/{id}/state/suspend", { params: { path: { id } }, headers: op(operation), parseAs: "text" }));
   }
 
-  async activateUser(id: string, body: SystemUserActivate = {}): Promise<SystemUser> {
+  async activateUser(id: string, body: SystemUserActivate = {}): Promise<void> {
     const operation = "activateUser";
     const ctx = this.#ctx("console");
-    const { data } = await call(operation, ctx, () =>
-      this.console.POST("/api/systemusers/{id}/state/activate", { params: { path: { id } }, body, headers: op(operation) }),
+    // The spec's 200 is `type: string` ("OK"), not the user: read as text, whatever it says.
+    await call(operation, ctx, () =>
+      this.console.POST("/api/systemusers/{id}/state/activate", { params: { path: { id } }, body, headers: op(operation), parseAs: "text" }),
     );
-    return normalizeV1Record<SystemUser>(data, operation, ctx);
   }
 
   async deleteUser(id: string): Promise<SystemUser> {

@@ -198,10 +198,10 @@ export interface JumpCloudClient {
   createUser(body: SystemUserCreate): Promise<SystemUser>;
   /** `PUT /api/systemusers/{id}` (partial). */
   updateUser(id: string, body: SystemUserUpdate): Promise<SystemUser>;
-  /** `POST /api/systemusers/{id}/state/suspend` (empty body). */
-  suspendUser(id: string): Promise<SystemUser>;
-  /** `POST /api/systemusers/{id}/state/activate` (STAGED → ACTIVATED; `body.email` controls the email). */
-  activateUser(id: string, body?: SystemUserActivate): Promise<SystemUser>;
+  /** `POST /api/systemusers/{id}/state/suspend` (empty body). The spec's 200 has no body: read the user back with `getUser`. */
+  suspendUser(id: string): Promise<void>;
+  /** `POST /api/systemusers/{id}/state/activate` (STAGED → ACTIVATED; `body.email` controls the email). The spec's 200 is a bare string. */
+  activateUser(id: string, body?: SystemUserActivate): Promise<void>;
   /** `DELETE /api/systemusers/{id}`; resolves to the deleted user. */
   deleteUser(id: string): Promise<SystemUser>;
 }

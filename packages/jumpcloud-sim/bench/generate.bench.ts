@@ -44,7 +44,34 @@ function call(s: Sim, method: string, path: string, body?: unknown): Promise<{ h
     req.end(payload);
   });
 }
-const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+let agent = new Agent({ keepAlive: true, maxSockets: 1 });
+/**
+ * New sockets after a long pause outside HTTP (truth() of the large world, under load): the
+ * server drops a keep-alive socket idle past its timeout, and reusing it fails with ECONNRESET.
+ */
+function freshSockets(): void {
+  agent.destroy();
+  agent = new Agent({ keepAlive: true, maxSockets: 1 });
+}
+
+/** The same, keeping the JSON body (small answers only). */
+function callJson<T>(s: Sim, method: string, path: string, body?: unknown): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = request(
+      s.url + path,
+      { method, agent, headers: { "x-api-key": s.credentials.apiKey, ...(payload === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(payload) }) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => (res.statusCode === 200 ? resolve(JSON.parse(Buffer.concat(chunks).toString("utf8")) as T) : reject(new Error(`${method} ${path}: ${res.statusCode}`))));
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end(payload);
+  });
+}
 
 const rows: [string, string][] = [];
 const seed = Number(process.env.SEED ?? 1);
@@ -71,9 +98,8 @@ rows.push(["large: heap held by one world (approx.)", mb(heapAfter - heapBefore)
 
 const orgId = s.credentials.orgs[0]!.id;
 const start = new Date(s.clock.now().getTime() - 90 * DAY).toISOString();
-const countRes = s.world.allEvents(orgId).length;
-const [, countMs] = await timed(() => call(s, "POST", "/insights/directory/v1/events/count", { service: ["all"], start_time: start }));
-rows.push(["large: DI events generated (all services)", `${countRes.toLocaleString("en-US")} (/events/count over them: ${ms(countMs)})`]);
+const [counted, countMs] = await timed(() => callJson<{ count: number }>(s, "POST", "/insights/directory/v1/events/count", { service: ["all"], start_time: start }));
+rows.push(["large: DI events visible (all services, software included)", `${counted.count.toLocaleString("en-US")} (/events/count over them: ${ms(countMs)})`]);
 const [truth, truthMs] = await timed(() => s.truth(orgId));
 rows.push(["large: truth()", both(truthMs)]);
 rows.push(["large: users / groups / apps", `${truth.users.length} / ${truth.groups.length} / ${truth.applications.length}`]);
@@ -81,6 +107,7 @@ rows.push(["large: portalUsage / ssoUsage rows", `${truth.portalUsage.length} / 
 rows.push(["large: minimumRequests.total", String(truth.minimumRequests.total)]);
 
 // A perfect client's full read, over HTTP, sequentially.
+freshSockets();
 let diBytes = 0;
 let diPhase = 0;
 s.resetStats();
@@ -114,6 +141,59 @@ const st = s.stats();
 rows.push(["large: of which the DI pages (CPU / bytes)", `${ms(diPhase)} / ${mb(diBytes)}`]);
 rows.push(["large: perfect full read over HTTP (requests / time, client+server in one process)", `${st.total} / ${both(syncMs)}`]);
 rows.push(["large: requests == minimumRequests.total", String(st.total === truth.minimumRequests.total)]);
+
+// The MDM world of the same org.
+const pairs = truth.devices.reduce((n, d) => n + d.userIds.length, 0);
+const direct = truth.devices.reduce((n, d) => n + d.directUserIds.length, 0);
+const twoPlus = truth.userSoftware.filter((u) => u.deviceIds.length >= 2).length;
+rows.push(["large: devices / device-user bindings (direct) / users with 2+ devices / devices with no user", `${truth.devices.length.toLocaleString("en-US")} / ${pairs.toLocaleString("en-US")} (${direct.toLocaleString("en-US")}) / ${twoPlus} / ${truth.devices.filter((d) => d.userIds.length === 0).length}`]);
+freshSockets();
+// Counted over HTTP: materializing a million events here would idle the keep-alive socket past
+// the server's timeout.
+const byType: string[] = [];
+for (const type of ["software_add", "software_change", "software_remove"]) {
+  const r = await callJson<{ count: number }>(s, "POST", "/insights/directory/v1/events/count", { service: ["software"], start_time: start, search_term: { and: [{ event_type: type }] } });
+  byType.push(r.count.toLocaleString("en-US"));
+}
+rows.push(["large: software events (add / change / remove)", `${truth.softwareCoverage.visibleEvents.toLocaleString("en-US")} (${byType.join(" / ")})`]);
+const inventory = truth.devices.reduce((n, d) => n + Object.values(d.inventoryRows).reduce((a, b) => a + b, 0), 0);
+rows.push(["large: System Insights rows (all six tables)", inventory.toLocaleString("en-US")]);
+rows.push(["large: managed apps / statuses", `${truth.softwareApps.length} / ${truth.softwareApps.reduce((n, a) => n + a.statuses.length, 0).toLocaleString("en-US")}`]);
+rows.push(["large: minimumRequests.mdm.total", String(truth.minimumRequests.mdm.total)]);
+const plan = truth.minimumRequests.mdm.byRoute;
+let siBytes = 0;
+s.resetStats();
+const [, mdmMs] = await timed(async () => {
+  for (let skip = 0; skip < truth.devices.length || skip === 0; skip += 100) await call(s, "GET", `/api/systems?limit=100&skip=${skip}`);
+  if (plan["GET /api/v2/systems/{system_id}/users"] !== undefined)
+    for (const d of truth.devices) for (let skip = 0; skip < d.userIds.length || skip === 0; skip += 100) await call(s, "GET", `/api/v2/systems/${d.id}/users?limit=100&skip=${skip}`);
+  else {
+    const count = new Map(truth.userSoftware.map((u) => [u.userId, u.deviceIds.length]));
+    for (const u of truth.users) for (let skip = 0; skip < (count.get(u.id) ?? 0) || skip === 0; skip += 100) await call(s, "GET", `/api/v2/users/${u.id}/systems?limit=100&skip=${skip}`);
+  }
+  await call(s, "GET", "/api/v2/softwareapps?limit=100");
+  for (const a of truth.softwareApps) {
+    for (let skip = 0; skip < a.statuses.length || skip === 0; skip += 100) await call(s, "GET", `/api/v2/softwareapps/${a.id}/statuses?limit=100&skip=${skip}`);
+    for (let skip = 0; skip < a.linkedSystemIds.length || skip === 0; skip += 100) await call(s, "GET", `/api/v2/softwareapps/${a.id}/systems?limit=100&skip=${skip}`);
+  }
+  const query = { service: ["software"], start_time: start, limit: 10_000 };
+  let after: unknown = undefined;
+  for (;;) {
+    const r = await call(s, "POST", "/insights/directory/v1/events", after === undefined ? query : { ...query, search_after: after });
+    if (Number(r.headers["x-result-count"]) < Number(r.headers["x-limit"])) break;
+    after = JSON.parse(String(r.headers["x-search_after"]));
+  }
+  for (const table of ["apps", "programs", "linux_packages", "chrome_extensions", "firefox_addons", "safari_extensions"]) {
+    const rows = truth.devices.reduce((n, d) => n + d.inventoryRows[table as keyof (typeof d)["inventoryRows"]], 0);
+    for (let skip = 0; ; skip += 10_000) {
+      siBytes += (await call(s, "GET", `/api/v2/systeminsights/${table}?limit=10000&skip=${skip}`)).bytes;
+      if (skip + 10_000 > rows) break;
+    }
+  }
+});
+const mdmStats = s.stats();
+rows.push(["large: perfect MDM read over HTTP (requests / time / SI bytes)", `${mdmStats.total.toLocaleString("en-US")} / ${both(mdmMs)} / ${mb(siBytes)}`]);
+rows.push(["large: MDM requests == minimumRequests.mdm.total", String(mdmStats.total === truth.minimumRequests.mdm.total)]);
 await s.close();
 
 const width = Math.max(...rows.map(([k]) => k.length));

@@ -31,6 +31,12 @@ export interface SimOptions {
   faults?: FaultConfig;
   /** Extra latency per request, fixed or uniformly drawn (deterministically) from [min, max]. */
   latencyMs?: number | { min: number; max: number };
+  /**
+   * Measure `latencyMs` on the stand-in's clock instead of wall time: a request is answered once
+   * the clock has moved that far past its arrival. With a manual clock, only `advance()`/`set()`
+   * release it, so a test decides when a slow answer comes (never, if it never advances).
+   */
+  latencyOnClock?: boolean;
   /** Directory Insights retention (default 90). Older events are gone. */
   diRetentionDays?: number;
   /** An event becomes visible between 0 and this many ms after its timestamp (default 120000). */
@@ -65,6 +71,18 @@ export interface FaultConfig {
   revokeKeyAfterRequests?: number;
   /** Only these route templates get probabilistic faults, e.g. ["GET /api/systemusers"] or ["/api/systemusers"]. */
   onlyRoutes?: string[];
+  /**
+   * Probability (0..1) that a request stalls: no answer for `stallMs`, then the connection closes
+   * (a client's timeout fires first). With `stallAfterApply` (default true) the request is processed
+   * first — a write that happened although its caller never heard back, the case that makes blind
+   * retries of writes dangerous; with false it is never processed.
+   */
+  stallRate?: number;
+  /** Default 60 000. */
+  stallMs?: number;
+  stallAfterApply?: boolean;
+  /** Probabilistic faults hit only the first `firstN` requests they apply to (after set()), e.g. `{rate5xx: 1, firstN: 2}`: two 5xx, then normal. */
+  firstN?: number;
 }
 
 export interface SimCredentials {
@@ -180,9 +198,8 @@ export interface GroundTruth extends MdmTruth {
   /** Per (user, application), the last `sso_auth` with sso_token_success === true, visible now. Sorted. */
   ssoUsage: TruthSsoUsage[];
   /**
-   * `earliestVisibleEventAt`: the oldest readable event of the directory-sync services (every
-   * service but `software`, so the MDM world leaves it as it was); the software stream has its own
-   * in `softwareCoverage`.
+   * `earliestVisibleEventAt`: the oldest readable event of every service but `software` (so the
+   * MDM world leaves it as it was); the software stream has its own in `softwareCoverage`.
    */
   directoryInsights: { enabled: boolean; retentionDays: number; earliestVisibleEventAt: string | null };
   minimumRequests: MinimumRequests;
@@ -480,7 +497,12 @@ export interface SimStats {
   /** 429s served (faults). */
   served429: number;
   /** Faults injected, by kind. */
-  faults: { "429": number; "5xx": number; drop: number; malformed: number; shortPage: number };
+  faults: { "429": number; "5xx": number; drop: number; malformed: number; shortPage: number; stall: number };
+  /**
+   * Console writes (every method but GET): `attempted` reached a write route; `applied` changed the
+   * world (a 2xx from the handler, a stall after applying included). Lets a test prove a dry run wrote nothing.
+   */
+  writes: { attempted: number; applied: number; byRoute: Record<string, { attempted: number; applied: number }> };
 }
 
 export interface Sim {

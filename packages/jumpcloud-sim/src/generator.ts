@@ -6,7 +6,7 @@ import { type Admin, type App, type AppSnapshot, EventLog, type EventRecord, typ
 import { type MdmShape, generateMdm } from "./mdm-generator.js";
 import { Rng, hash32, objectId } from "./rng.js";
 import { ADMIN_ROLES, APP_CATALOG, DEPARTMENTS, EMPLOYEE_TYPES, FIRST_NAMES, JOB_TITLES, LAST_NAMES, PLACES, toUsername } from "./vocabulary.js";
-import { World, type WorldSettings } from "./world.js";
+import { World, type Actor, type WorldSettings } from "./world.js";
 
 const DAY = 86_400_000;
 
@@ -141,6 +141,7 @@ function generateOrg(world: World, rng: Rng, name: string, domain: string, n: nu
     appById: new Map(),
     admins: [],
     events: new EventLog(),
+    softwareEvents: new EventLog(),
     mdm: emptyMdm(),
   };
   const windowStart = now - days * DAY;
@@ -340,7 +341,49 @@ function generateOrg(world: World, rng: Rng, name: string, domain: string, n: nu
   }
   const history = activity(world, org, rng, windowStart, now, s.intensity, { workHours: true, until: suspendedAt });
   org.events.add(lifecycle.concat(history));
+  // Drawn last, from a stream of their own: the rest of a seeded world stays as it was.
+  org.events.add(formerGrants(world, org, rng.fork("former-grants"), windowStart, now, actor));
   return org;
+}
+
+/**
+ * Use without a current assignment, what an audit looks for: people who signed in to an app
+ * through a direct grant that an admin has since revoked (the revocation is logged). Their
+ * successful `sso_auth` events stay in the log while they are no longer assigned; about one user
+ * in fifty, at least two per org.
+ */
+function formerGrants(world: World, org: Org, rng: Rng, fromMs: number, toMs: number, actor: Actor): EventRecord[] {
+  const out: EventRecord[] = [];
+  if (toMs - fromMs < 3 * DAY) return out;
+  const reach = assignedApps(org);
+  const people = org.users.filter((u) => u.state === "ACTIVATED" && u.activity > 0 && u.createdMs < fromMs);
+  const apps = org.apps.filter((a) => a.name !== "lucid");
+  if (people.length === 0 || apps.length === 0) return out;
+  const wanted = Math.max(2, Math.round(org.users.length / 50));
+  const taken = new Set<string>();
+  for (let tries = 0; taken.size < wanted && tries < wanted * 20; tries++) {
+    const u = rng.pick(people);
+    const a = rng.pick(apps);
+    const key = `${u.id}/${a.id}`;
+    if (taken.has(key) || (reach.get(u.id) ?? []).includes(a)) continue;
+    taken.add(key);
+    const revokedAt = fromMs + DAY + rng.int(toMs - fromMs - 2 * DAY);
+    const logins = 1 + rng.int(3);
+    for (let k = 0; k < logins; k++) out.push(world.loginEvent("sso_auth", fromMs + rng.int(revokedAt - fromMs), u.id, u.username, true, a.snapshot, rng, u.place));
+    out.push(
+      world.lifecycleEvent(
+        org,
+        "association_change",
+        actor,
+        {
+          resource: { id: a.id, type: "application", name: a.name },
+          association: { op: "remove", connection: { from: { type: "application", object_id: a.id, name: a.name }, to: { type: "user", object_id: u.id } } },
+        },
+        revokedAt,
+      ),
+    );
+  }
+  return out;
 }
 
 /** Which apps each user can reach (direct or through a group). */
@@ -433,7 +476,6 @@ export function activity(
         app: null,
         v: 0,
         ts: null,
-        sw: null,
         body: {
           "@version": "1",
           system: { id: objectId(u.createdMs, rng), hostname: `${u.username.replace(/\./g, "-")}-mbp`, displayName: `${u.displayname}'s MacBook`, type: "system" },
@@ -442,6 +484,7 @@ export function activity(
           process_name: "loginwindow",
           src_ip: "",
         },
+        sw: null,
       });
     }
     const admin = u.admin === null ? undefined : adminByEmail.get(u.email);

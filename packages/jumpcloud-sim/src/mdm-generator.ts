@@ -58,7 +58,7 @@ function pickWeighted<T extends { weight: number }>(rng: Rng, items: readonly T[
   return rng.weighted(items.map((i) => [i, i.weight] as const));
 }
 
-/** Devices of one org and all that hangs off them; `org.events` gets the software history. */
+/** Devices of one org and all that hangs off them; `org.softwareEvents` gets the software history. */
 export function generateMdm(world: World, org: Org, rng: Rng, now: number, days: number, shape: MdmShape): void {
   const mdm = org.mdm;
   const table = world.software;
@@ -314,5 +314,5 @@ export function generateMdm(world: World, org: Org, rng: Rng, now: number, days:
       }
     }
   }
-  org.events.add(events);
+  org.softwareEvents.add(events);
 }

@@ -35,8 +35,8 @@ export function computeMdmTruth(world: World, org: Org): { truth: MdmTruth; plan
   let visibleEvents = 0;
   let earliest: EventRecord | null = null;
   if (org.diEnabled) {
-    const records = org.events.records;
-    for (let i = org.events.lowerBound(now - retentionDays * DAY); i < records.length; i++) {
+    const records = org.softwareEvents.records;
+    for (let i = org.softwareEvents.lowerBound(now - retentionDays * DAY); i < records.length; i++) {
       const r = records[i] as EventRecord;
       if (r.ms > now) break;
       if (r.vis > now || r.service !== "software") continue;

@@ -165,7 +165,7 @@ function softwareEvent(world: World, d: Device, type: "software_add" | "software
     body: null,
     sw: world.software,
   };
-  world.org(d.orgId).events.add([r]);
+  world.org(d.orgId).softwareEvents.add([r]);
   world.version++;
   return r;
 }

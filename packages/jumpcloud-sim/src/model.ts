@@ -98,13 +98,18 @@ export interface Org {
   apps: App[];
   appById: Map<string, App>;
   admins: Admin[];
+  /** Every DI event but the `software` service's. */
   events: EventLog;
+  /** DI `software` events (kept apart: directory scans and pages never walk them). */
+  softwareEvents: EventLog;
   /** Devices, device groups, managed software. */
   mdm: OrgMdm;
 }
 
 /**
- * One DI event, compact. Generated login events keep only what varies (`v` packs the geo, agent,
+ * One DI event, compact. Every place that builds one lists the fields in this order (one hidden
+ * class keeps scans over a million records monomorphic).
+ * Generated login events keep only what varies (`v` packs the geo, agent,
  * MFA and IP draws) and are materialized on demand; other events carry their JSON in `body`.
  */
 export interface EventRecord {

@@ -6,7 +6,7 @@ import { activity, generate } from "./generator.js";
 import { StatsRecorder, createSimServer } from "./http/server.js";
 import { type Device, inventoryRow, systemRecord } from "./mdm-model.js";
 import { addDevice, bindUser, bindUserGroup, changeSoftware, deviceOf, installSoftware, removeDevice, removeSoftware, setSoftwareStatus, setSystemInsights, softwareAppOf } from "./mdm-world.js";
-import { type EventRecord, type Org, materialize, userRecord } from "./model.js";
+import { type EventRecord, type Org, compareEvents, materialize, userRecord } from "./model.js";
 import { Rng } from "./rng.js";
 import { computeTruth } from "./truth.js";
 import type { Actor, World } from "./world.js";
@@ -47,7 +47,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
   const faults = new FaultEngine();
   if (options.faults !== undefined) faults.set(options.faults);
   const stats = new StatsRecorder();
-  const server = createSimServer({ world, faults, mainKey: () => mainKey, ...(options.latencyMs === undefined ? {} : { latencyMs: options.latencyMs }) }, stats);
+  const server = createSimServer({ world, faults, mainKey: () => mainKey, ...(options.latencyMs === undefined ? {} : { latencyMs: options.latencyMs }), ...(options.latencyOnClock === true ? { latencyOnClock: true } : {}) }, stats);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
@@ -164,7 +164,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
     },
     allEvents(orgId): DiEvent[] {
       const org = world.org(orgId);
-      return org.events.records.map((r) => materialize(r, org.id, org.providerId));
+      return [...org.events.records, ...org.softwareEvents.records].sort(compareEvents).map((r) => materialize(r, org.id, org.providerId));
     },
 
     // ---- MDM world ----

@@ -79,9 +79,6 @@ export function computeTruth(world: World, org: Org): GroundTruth {
       const r = records[i] as EventRecord;
       if (r.ms > now) break;
       if (r.vis > now) continue;
-      // The software stream has its own coverage (MdmTruth.softwareCoverage): the directory's
-      // earliest event stays what it was before the MDM world existed.
-      if (r.service === "software") continue;
       earliest ??= r;
       if (!r.ok) continue;
       if (r.type === "user_login_attempt") {

@@ -1,7 +1,7 @@
 // World state and every mutation, shared by the HTTP handlers and WorldControls so that both
 // paths change state, and log DI lifecycle events, in exactly the same way.
 import type { DiEvent, DiEventInput, NewUserInput, SimClock, SystemUserState } from "./api.types.js";
-import { SimError } from "./errors.js";
+import { SimError, badField } from "./errors.js";
 import { type App, type AppSnapshot, type EventRecord, type Group, type Org, type User, materialize, packVariant } from "./model.js";
 import { SoftwareTable } from "./mdm-model.js";
 import { type Rng, hash32, objectId } from "./rng.js";
@@ -107,7 +107,6 @@ export class World {
       app: null,
       v: 0,
       ts: null,
-      sw: null,
       body: {
         "@version": "1",
         provider: org.providerId,
@@ -118,6 +117,7 @@ export class World {
         geoip: { country_code: place?.countryCode, timezone: place?.timezone, continent_code: place?.continentCode, region_name: place?.regionName, region_code: place?.regionCode },
         useragent: { ...agent, build: "" },
       },
+      sw: null,
     };
   }
 
@@ -141,20 +141,20 @@ export class World {
   private assertUnique(org: Org, username: string, email: string, except?: User): void {
     for (const other of org.users) {
       if (other === except) continue;
-      if (other.username === username) throw new SimError(400, `User already exists: username ${username} is taken`);
-      if (other.email.toLowerCase() === email.toLowerCase()) throw new SimError(400, `User already exists: email ${email} is taken`);
+      if (other.username === username) throw new SimError(400, `User already exists: username ${username} is taken`, badField("username", "already exists"));
+      if (other.email.toLowerCase() === email.toLowerCase()) throw new SimError(400, `User already exists: email ${email} is taken`, badField("email", "already exists"));
     }
   }
 
   private validateIdentity(username: string, email: string): void {
     if (!USERNAME_RULE.test(username))
-      throw new SimError(400, `invalid username "${username}": start with a letter, use only letters, digits, "." or "_", at most 30 characters`);
-    if (!EMAIL_RULE.test(email)) throw new SimError(400, `invalid email "${email}"`);
+      throw new SimError(400, `invalid username "${username}": start with a letter, use only letters, digits, "." or "_", at most 30 characters`, badField("username", "invalid"));
+    if (!EMAIL_RULE.test(email)) throw new SimError(400, `invalid email "${email}"`, badField("email", "invalid"));
   }
 
   createUser(org: Org, input: NewUserInput, actor: Actor, creationSource = "api"): User {
-    if (typeof input.username !== "string" || input.username === "") throw new SimError(400, "username is required");
-    if (typeof input.email !== "string" || input.email === "") throw new SimError(400, "email is required");
+    if (typeof input.username !== "string" || input.username === "") throw new SimError(400, "username is required", badField("username", "required"));
+    if (typeof input.email !== "string" || input.email === "") throw new SimError(400, "email is required", badField("email", "required"));
     this.validateIdentity(input.username, input.email);
     for (const field of ["firstname", "lastname", "displayname", "employeeIdentifier", "employeeType", "department", "jobTitle", "company", "costCenter", "location"] as const) {
       const v = input[field];
@@ -449,7 +449,8 @@ export class World {
         sw: null,
       });
     }
-    org.events.add(records);
+    org.events.add(records.filter((r) => r.service !== "software"));
+    org.softwareEvents.add(records.filter((r) => r.service === "software"));
     this.version++;
     return records.map((r) => materialize(r, org.id, org.providerId));
   }

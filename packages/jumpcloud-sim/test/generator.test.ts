@@ -26,6 +26,29 @@ describe("generator", () => {
     expect(a.length).toBeGreaterThan(100_000);
   });
 
+  it("generates SSO use by people not assigned to the app (a revoked direct grant), and the truth reports it", async () => {
+    for (const [seed, users, least] of [[1, 30, 2], [16, 40, 2], [7, 500, 10]] as const) {
+      const sim = await startSim({ seed, users });
+      try {
+        const t = sim.truth();
+        const assigned = new Set(t.applications.flatMap((a) => a.assignedUserIds.map((u) => `${u}/${a.id}`)));
+        const unassigned = t.ssoUsage.filter((u) => !assigned.has(`${u.userId}/${u.applicationId}`));
+        expect(unassigned.length, `seed ${seed}, ${users} users`).toBeGreaterThanOrEqual(least);
+        // Each is a successful sso_auth in the log, and the grant's removal is logged after it.
+        const events = sim.world.allEvents(t.orgId);
+        for (const u of unassigned) {
+          const e = events.find((x) => x.id === u.eventId)!;
+          expect(e).toMatchObject({ event_type: "sso_auth", sso_token_success: true, initiated_by: { id: u.userId }, application: { id: u.applicationId } });
+          const revoked = events.find((x) => x.event_type === "association_change" && (x.association as any)?.op === "remove" && (x.association as any)?.connection?.to?.object_id === u.userId && (x.resource as any)?.id === u.applicationId);
+          expect(revoked, `${u.userId}/${u.applicationId}`).toBeDefined();
+          expect(Date.parse(revoked!.timestamp)).toBeGreaterThan(Date.parse(u.lastLoginAt));
+        }
+      } finally {
+        await sim.close();
+      }
+    }
+  });
+
   it("serves the same bytes for the same seed", async () => {
     const [s1, s2] = await Promise.all([startSim({ seed: 99 }), startSim({ seed: 99 })]);
     try {
@@ -70,15 +93,14 @@ describe("generator", () => {
 
   it("sizes the large scenario to ~50k users and ~500k events (scaled down here: 2,000 users)", () => {
     const b = buildWorld({ scenario: "large", seed: 1, users: 2000 });
-    const records = b.world.orgs[0]!.events.records;
-    const n = records.filter((r) => r.service !== "software").length;
+    const n = b.world.orgs[0]!.events.records.length;
     // 0.122 events per user per day over 90 days → ~20k for 2,000 users.
     expect(n).toBeGreaterThan(14_000);
     expect(n).toBeLessThan(28_000);
     // The MDM world scales with it: 0.4 devices per user, ~25 software events per device.
     const org = b.world.orgs[0]!;
     expect(org.mdm.devices).toHaveLength(800);
-    const software = records.length - n;
+    const software = org.softwareEvents.records.length;
     expect(software).toBeGreaterThan(800 * 15);
     expect(software).toBeLessThan(800 * 40);
   });

@@ -193,7 +193,7 @@ describe("MDM determinism and isolation", () => {
         devices: o.mdm.devices.map((d) => ({ ...d, users: [...d.users], userGroups: [...d.userGroups] })),
         groups: o.mdm.systemGroups.map((g) => [g.id, g.name, [...g.members]]),
         apps: o.mdm.softwareApps.map((a) => ({ ...a, systems: [...a.systems], systemGroups: [...a.systemGroups], statuses: [...a.statuses] })),
-        events: o.events.records.filter((r) => r.service === "software").map((r) => [r.ms, r.vis, r.id, r.type, r.actorId, r.v]),
+        events: o.softwareEvents.records.map((r) => [r.ms, r.vis, r.id, r.type, r.actorId, r.v]),
       })),
     );
   };
@@ -213,7 +213,7 @@ describe("MDM determinism and isolation", () => {
       expect(withMdm.world.orgs[0]!.mdm.devices.length).toBeGreaterThan(0);
       for (const [i, org] of withMdm.world.orgs.entries()) {
         const other = without.world.orgs[i]!;
-        const directory = (o: typeof org) => JSON.stringify([o.users, o.groups.map((g) => [g.id, [...g.members]]), o.apps.map((a) => [a.id, [...a.directUsers], [...a.groups]]), o.events.records.filter((r) => r.service !== "software").map((r) => [r.id, r.ms, r.vis])]);
+        const directory = (o: typeof org) => JSON.stringify([o.users, o.groups.map((g) => [g.id, [...g.members]]), o.apps.map((a) => [a.id, [...a.directUsers], [...a.groups]]), o.events.records.map((r) => [r.id, r.ms, r.vis])]);
         expect(directory(org)).toBe(directory(other));
       }
       expect([...withMdm.world.keys.keys()]).toEqual([...without.world.keys.keys()]);

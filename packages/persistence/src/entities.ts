@@ -373,6 +373,63 @@ export const SoftwareEventsCoverageSchema = defineEntity({
   },
 });
 
+/** The durable queue of accepted actions (`ActionPort`), claimed by lease like a sync stream. */
+export const ActionSchema = defineEntity({
+  name: "ActionRow",
+  tableName: "action",
+  properties: {
+    id: p.string().primary(),
+    batchId: p.string().nullable(),
+    scopeId: p.string(),
+    accountId: p.string(),
+    kind: p.string(),
+    targetUserId: p.string().nullable(),
+    targetUsername: p.text().nullable(),
+    /** JSON of the domain's CreateUserParams (never a password), or null. */
+    params: p.text().nullable(),
+    state: p.string(),
+    actor: p.string(),
+    attempts: p.integer(),
+    nextAttemptAt: p.datetime(),
+    leaseOwner: p.string().nullable(),
+    leaseExpiresAt: p.datetime().nullable(),
+    writeStartedAt: p.datetime().nullable(),
+    createdAt: p.datetime(),
+    startedAt: p.datetime().nullable(),
+    finishedAt: p.datetime().nullable(),
+    fromStatus: p.string().nullable(),
+    toStatus: p.string().nullable(),
+    failureCode: p.string().nullable(),
+    failureMessage: p.text().nullable(),
+    /** JSON array of the domain's UpstreamCall: method, path, status; never a body. */
+    upstream: p.text(),
+    confirmation: p.string().nullable(),
+    confirmationDetail: p.text().nullable(),
+    confirmedAt: p.datetime().nullable(),
+  },
+  indexes: [
+    { name: "action_state_next_attempt_index", properties: ["state", "nextAttemptAt"] },
+    { name: "action_scope_created_index", properties: ["scopeId", "createdAt"] },
+    { name: "action_created_index", properties: ["createdAt"] },
+    { name: "action_confirmation_index", properties: ["confirmation"] },
+  ],
+});
+
+/** A request's first answer under its Idempotency-Key, per caller (`ActionPort.accept`). */
+export const ActionRequestSchema = defineEntity({
+  name: "ActionRequestRow",
+  tableName: "action_request",
+  properties: {
+    scope: p.string().primary(),
+    key: p.string().primary(),
+    fingerprint: p.string(),
+    status: p.integer(),
+    /** JSON text of the response body. */
+    body: p.text(),
+    createdAt: p.datetime(),
+  },
+});
+
 /** Every table of the store, for `MikroORM.init`, `@mikro-orm/nestjs` and the migrator. */
 export const entities = [
   AccountSchema,
@@ -396,4 +453,6 @@ export const entities = [
   ManagedAppLinkSchema,
   InstallationSchema,
   SoftwareEventsCoverageSchema,
+  ActionSchema,
+  ActionRequestSchema,
 ] as const;

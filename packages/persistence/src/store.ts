@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import { MikroORM } from "@mikro-orm/core";
 import type {
   AccountPort,
+  ActionPort,
   ApiTokenPort,
   AuditPort,
   CursorPort,
@@ -16,6 +17,7 @@ import type {
 import { mikroOrmConfig, type StoreConfig } from "./config.js";
 import { Db } from "./db.js";
 import { AccountRepository } from "./repositories/account.repository.js";
+import { ActionsRepository } from "./repositories/actions.repository.js";
 import { ApiTokenRepository } from "./repositories/api-token.repository.js";
 import { AuditRepository } from "./repositories/audit.repository.js";
 import { CursorRepository } from "./repositories/cursor.repository.js";
@@ -41,6 +43,8 @@ export interface Store {
   readonly accounts: AccountPort;
   readonly audit: AuditPort;
   readonly tokens: ApiTokenPort;
+  /** `ActionPort`: the queue of accepted actions, idempotency records, the store's reflection of a done action. */
+  readonly actions: ActionPort;
   /** Applies pending migrations (openStore already did). */
   migrate(): Promise<void>;
   /** True when the database answers a trivial query. */
@@ -107,6 +111,7 @@ export async function storeOnOrm(orm: MikroORM, config: StoreConfig, options: { 
     accounts,
     audit: new AuditRepository(db),
     tokens: new ApiTokenRepository(db),
+    actions: new ActionsRepository(db),
     migrate: async () => {
       await orm.migrator.up();
     },

@@ -43,10 +43,17 @@ describe.each(backends("directory_query"))("read models on $name", (backend) => 
         groups: { created: [group(1, { name: "Engineering" }), group(2, { name: "Everyone" })] },
         applications: { created: [application(1, { name: "aws-sso", displayLabel: "AWS" }), application(2, { name: "slack", displayLabel: "Slack" })] },
         assignments: {
-          created: [assignment("a1", "u000001"), assignment("a2", "u000001", { direct: false, groupIds: ["g2"] }), assignment("a2", "u000002", { direct: false, groupIds: ["g2"] })],
+          created: [
+            assignment("a1", "u000001"),
+            assignment("a2", "u000001", { direct: false, groupIds: ["g2"] }),
+            assignment("a2", "u000002", { direct: false, groupIds: ["g2"] }),
+            assignment("a1", "u000101", { direct: false, groupIds: ["g1"] }),
+          ],
         },
       }),
     );
+    // u000101 reached a1 through a group until it was removed from it; u000100 never was assigned.
+    await store.directory.applyDirectoryChanges(S1, changes({ assignments: { removed: [{ key: "a1/u000101", removedAt: "2026-04-20T00:00:00.000Z" }] } }));
     await store.directory.applyDirectoryChanges(S1, changes({ users: { removed: [{ key: "u000003", removedAt: "2026-05-01T00:00:00.000Z" }] } }));
     await store.directory.applyUsageChanges(
       S1,
@@ -55,6 +62,8 @@ describe.each(backends("directory_query"))("read models on $name", (backend) => 
         usage("u000001", "a1", "2026-04-03T09:00:00.000Z", "e2"),
         usage("u000002", "a2", "2026-04-04T09:00:00.000Z", "e3"),
         usage("u000003", null, "2026-04-01T09:00:00.000Z", "e4", "admin_portal"),
+        usage("u000100", "a1", "2026-04-05T09:00:00.000Z", "e5"),
+        usage("u000101", "a1", "2026-04-06T09:00:00.000Z", "e6"),
       ],
       CURSOR,
     );
@@ -84,8 +93,8 @@ describe.each(backends("directory_query"))("read models on $name", (backend) => 
       removedAt: null,
     });
     expect(ada?.applications).toEqual([
-      { applicationId: "a1", name: "aws-sso", displayLabel: "AWS", direct: true, groupIds: [], lastUsed: { kind: "date", at: "2026-04-03T09:00:00.000Z", source: "sso" }, removedAt: null },
-      { applicationId: "a2", name: "slack", displayLabel: "Slack", direct: false, groupIds: ["g2"], lastUsed: { kind: "not-seen-since", since: "2026-01-15T00:00:00.000Z" }, removedAt: null },
+      { applicationId: "a1", name: "aws-sso", displayLabel: "AWS", assigned: true, direct: true, groupIds: [], lastUsed: { kind: "date", at: "2026-04-03T09:00:00.000Z", source: "sso" }, removedAt: null },
+      { applicationId: "a2", name: "slack", displayLabel: "Slack", assigned: true, direct: false, groupIds: ["g2"], lastUsed: { kind: "not-seen-since", since: "2026-01-15T00:00:00.000Z" }, removedAt: null },
     ]);
     expect(ada?.updatedAt).toMatch(/^\d{4}-\d\d-\d\dT/u);
     expect((await store.query.getUser(S1, "u000100"))?.lastUsed).toEqual({ kind: "not-seen-since", since: "2026-01-15T00:00:00.000Z" });
@@ -94,6 +103,20 @@ describe.each(backends("directory_query"))("read models on $name", (backend) => 
     expect(await store.query.getUser(S1, "nobody")).toBeNull();
     // A tombstone is "deleted" and keeps its last use.
     expect(await store.query.getUser(S1, "u000003")).toMatchObject({ status: "deleted", removedAt: "2026-05-01T00:00:00.000Z", lastUsed: { kind: "date", source: "admin_portal" } });
+  });
+
+  it("a user's apps include the apps used without a current assignment, marked assigned: false", async () => {
+    // Never assigned: no assignment to describe, the use is all there is.
+    expect((await store.query.getUser(S1, "u000100"))?.applications).toEqual([
+      { applicationId: "a1", name: "aws-sso", displayLabel: "AWS", assigned: false, direct: false, groupIds: [], lastUsed: { kind: "date", at: "2026-04-05T09:00:00.000Z", source: "sso" }, removedAt: null },
+    ]);
+    // Through a group until that assignment was removed: how it was assigned, and when it ended.
+    expect((await store.query.getUser(S1, "u000101"))?.applications).toEqual([
+      { applicationId: "a1", name: "aws-sso", displayLabel: "AWS", assigned: false, direct: false, groupIds: ["g1"], lastUsed: { kind: "date", at: "2026-04-06T09:00:00.000Z", source: "sso" }, removedAt: "2026-04-20T00:00:00.000Z" },
+    ]);
+    // The same through the list.
+    const listed = (await all(store, { scopeId: S1, limit: 100 })).find((u) => u.id === "u000100");
+    expect(listed?.applications.map((a) => [a.applicationId, a.assigned])).toEqual([["a1", false]]);
   });
 
   it("filters by status (deleted = tombstone), group, search and update time", async () => {
@@ -129,18 +152,39 @@ describe.each(backends("directory_query"))("read models on $name", (backend) => 
 
   it("serves applications with assigned users and their latest use", async () => {
     const apps = await store.query.listApplications({ scopeId: S1, limit: 10 });
-    expect(apps.items.map((a) => [a.id, a.assignedUsers, a.lastUsed])).toEqual([
-      ["a1", 1, { kind: "date", at: "2026-04-03T09:00:00.000Z", source: "sso" }],
-      ["a2", 2, { kind: "date", at: "2026-04-04T09:00:00.000Z", source: "sso" }],
+    expect(apps.items.map((a) => [a.id, a.assignedUsers, a.usedBy, a.users, a.lastUsed])).toEqual([
+      // a1: u000001 assigned and used it, u000100 and u000101 used it without a current assignment.
+      ["a1", 1, 3, 3, { kind: "date", at: "2026-04-06T09:00:00.000Z", source: "sso" }],
+      ["a2", 2, 1, 2, { kind: "date", at: "2026-04-04T09:00:00.000Z", source: "sso" }],
     ]);
     expect((await store.query.listApplications({ scopeId: S1, search: "slack", limit: 10 })).items.map((a) => a.id)).toEqual(["a2"]);
     expect(await store.query.getApplication(S1, "a1")).toMatchObject({ name: "aws-sso", displayLabel: "AWS", active: true, removedAt: null });
     expect(await store.query.getApplication(S1, "zz")).toBeNull();
 
     const page1 = await store.query.listApplicationUsers(S1, "a2", { limit: 1 });
-    expect(page1.items).toEqual([{ userId: "u000001", username: "user1", direct: false, groupIds: ["g2"], lastUsed: { kind: "not-seen-since", since: "2026-01-15T00:00:00.000Z" } }]);
+    expect(page1.items).toEqual([{ userId: "u000001", username: "user1", assigned: true, direct: false, groupIds: ["g2"], lastUsed: { kind: "not-seen-since", since: "2026-01-15T00:00:00.000Z" } }]);
     const page2 = await store.query.listApplicationUsers(S1, "a2", { limit: 1, cursor: page1.nextCursor! });
     expect(page2.items.map((u) => [u.userId, u.lastUsed])).toEqual([["u000002", { kind: "date", at: "2026-04-04T09:00:00.000Z", source: "sso" }]]);
     expect(page2.nextCursor).toBeNull();
+  });
+
+  it("an app's users include everyone who used it, assigned or not, keyset-paginated across both", async () => {
+    const seen: unknown[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.query.listApplicationUsers(S1, "a1", { limit: 2, ...(cursor === undefined ? {} : { cursor }) });
+      seen.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined);
+    expect(seen).toEqual([
+      { userId: "u000001", username: "user1", assigned: true, direct: true, groupIds: [], lastUsed: { kind: "date", at: "2026-04-03T09:00:00.000Z", source: "sso" } },
+      { userId: "u000100", username: "user100", assigned: false, direct: false, groupIds: [], lastUsed: { kind: "date", at: "2026-04-05T09:00:00.000Z", source: "sso" } },
+      { userId: "u000101", username: "user101", assigned: false, direct: false, groupIds: [], lastUsed: { kind: "date", at: "2026-04-06T09:00:00.000Z", source: "sso" } },
+    ]);
+    // Portal logins are not use of an app.
+    expect((await store.query.listApplicationUsers(S1, "a2", { limit: 10 })).items.map((u) => [u.userId, u.assigned])).toEqual([
+      ["u000001", true],
+      ["u000002", true],
+    ]);
   });
 });

@@ -51,6 +51,20 @@ describe.each(backends("directory_store"))("directory store on $name", (backend)
     expect(again.status === "ok" && again.changes.users.created.length + again.changes.users.updated.length).toBe(0);
   });
 
+  it("applySnapshot writes the change set and the directory cursor together, or neither", async () => {
+    const scope = "acc-snap:-";
+    const set = changes({ users: { created: [user(1), user(2)] }, groups: { created: [group(1)] } });
+    expect(await store.directory.applySnapshot(scope, set, { lastAppliedAt: "2026-02-01T10:00:00.000Z", forceNextSnapshot: false })).toEqual({ inserted: 3, updated: 0, deleted: 0 });
+    expect((await store.directory.loadDirectory(scope)).users.size).toBe(2);
+    expect(await store.cursors.getCursor(scope, "directory")).toEqual({ lastAppliedAt: "2026-02-01T10:00:00.000Z", forceNextSnapshot: false });
+
+    // The cursor cannot be written (a BigInt has no JSON form): the change set is rolled back with it.
+    const next = changes({ users: { created: [user(3)] } });
+    await expect(store.directory.applySnapshot(scope, next, { n: 1n })).rejects.toThrow(/BigInt/u);
+    expect((await store.directory.loadDirectory(scope)).users.size).toBe(2);
+    expect(await store.cursors.getCursor(scope, "directory")).toEqual({ lastAppliedAt: "2026-02-01T10:00:00.000Z", forceNextSnapshot: false });
+  });
+
   it("applying the same change set twice changes nothing the second time", async () => {
     const scope = "acc2:-";
     const set = changes({ users: { created: [user(1), user(2)] }, groups: { created: [group(1)] }, applications: { created: [application(1)] }, assignments: { created: [assignment("a1", "u000001")] } });

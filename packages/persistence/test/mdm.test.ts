@@ -278,6 +278,10 @@ describe.each(backends("mdm"))("MDM store and queries on $name", (backend) => {
       expect((await store.mdmQuery.listInstalledApps({ scopeId: scope, limit: 10, updatedSince: new Date(Date.now() + 60_000) })).items).toEqual([]);
       expect((await store.mdmQuery.listInstalledApps({ scopeId: scope, limit: 10, source: "events" })).items.map((a) => a.appKey)).toEqual(["7-zip", "slack"]);
       expect(await store.mdmQuery.getInstalledApp(scope, "slack")).toEqual(apps.items[1]);
+      // Across scopes (other scopes of this file have installations but no live devices for them).
+      const across = await store.mdmQuery.listInstalledApps({ limit: 1 });
+      expect(across.items.map((a) => [a.scopeId, a.appKey])).toEqual([[scope, "7-zip"]]);
+      expect((await store.mdmQuery.listInstalledApps({ limit: 5, cursor: across.nextCursor ?? "" })).items.map((a) => [a.scopeId, a.appKey])).toEqual([[scope, "slack"]]);
 
       const slackDevices = await store.mdmQuery.listAppDevices(scope, "slack", { limit: 1 });
       expect(slackDevices.items).toEqual([{ deviceId: "d1", hostname: "host-d1", displayName: "Device d1", sources: ["managed", "events"], versions: ["4.0", "4.1"], firstSeenAt: "2026-01-10T00:00:00.000Z", lastSeenAt: "2026-01-30T00:00:00.000Z" }]);

@@ -275,12 +275,15 @@ const UserAppDto = z
     applicationId: z.string(),
     name: z.string(),
     displayLabel: z.string().nullable(),
-    direct: z.boolean().describe("Assigned to the user directly (besides or instead of through groups)."),
-    groupIds: z.array(z.string()).describe("Groups through which the user is assigned."),
+    assigned: z
+      .boolean()
+      .describe("Assigned now (directly or through a group). `false`: a removed assignment, or none at all for an app the user signed in to anyway (access kept after an unassignment)."),
+    direct: z.boolean().describe("Assigned to the user directly (besides or instead of through groups); for a removed assignment, how it was; `false` without any."),
+    groupIds: z.array(z.string()).describe("Groups through which the user is (or, for a removed assignment, was) assigned."),
     lastUsed: LastUsedDto,
-    removedAt: isoDateOrNull,
+    removedAt: isoDateOrNull.describe("When the assignment (or, without one, the app) was removed."),
   })
-  .meta({ id: "UserApplication" });
+  .meta({ id: "UserApplication", description: "An SSO application of a user: every app the user is or was assigned to, and every app the user signed in to, assigned or not." });
 
 const nullableText = z.string().nullable();
 export const UserDto = z
@@ -331,7 +334,9 @@ export const ApplicationDto = z
     displayLabel: z.string().nullable(),
     ssoUrl: z.string().nullable(),
     active: z.boolean(),
-    assignedUsers: z.number().int(),
+    assignedUsers: z.number().int().describe("Users assigned now (directly or through a group)."),
+    usedBy: z.number().int().describe("Users with a recorded SSO login into the app, assigned or not."),
+    users: z.number().int().describe("Users assigned now or with a recorded use: the entries of the app's users list."),
     lastUsed: LastUsedDto.describe("The latest SSO login of anyone into the app."),
     removedAt: isoDateOrNull,
     updatedAt: isoDate,
@@ -344,8 +349,15 @@ export const ApplicationListQuery = z
 export const ApplicationParams = z.object({ scopeId: id("Scope id."), applicationId: id("JumpCloud application id.") });
 
 export const ApplicationUserDto = z
-  .object({ userId: z.string(), username: z.string(), direct: z.boolean(), groupIds: z.array(z.string()), lastUsed: LastUsedDto })
-  .meta({ id: "ApplicationUser" });
+  .object({
+    userId: z.string(),
+    username: z.string(),
+    assigned: z.boolean().describe("Assigned now (directly or through a group); `false` for someone who signed in to the app without a current assignment."),
+    direct: z.boolean().describe("Assigned directly; `false` when not assigned."),
+    groupIds: z.array(z.string()).describe("Groups through which the user is assigned; empty when not assigned."),
+    lastUsed: LastUsedDto,
+  })
+  .meta({ id: "ApplicationUser", description: "A user of an SSO application: assigned now, or seen signing in to it." });
 export const ApplicationUserPage = page(ApplicationUserDto, "ApplicationUserPage");
 export const ApplicationUserQuery = PageQuery.strict();
 

@@ -80,7 +80,11 @@ export class DirectoryController {
   }
 
   @Get("scopes/:scopeId/applications/:applicationId/users")
-  @ApiOperation({ operationId: "listApplicationUsers", summary: "The users of an SSO application, with how they are assigned and their last use" })
+  @ApiOperation({
+    operationId: "listApplicationUsers",
+    summary: "The users of an SSO application, with how they are assigned and their last use",
+    description: "Everyone assigned now and everyone with a recorded SSO login into the app, assigned or not (`assigned: false`): access kept after an unassignment is what an audit looks for.",
+  })
   @ApiJson(200, ApplicationUserPage, "A page of the application's users.")
   @ApiProblems(400, 404)
   async listApplicationUsers(

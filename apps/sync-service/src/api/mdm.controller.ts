@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Query } from "@nestjs/common";
 import { ApiOperation, ApiTags } from "@nestjs/swagger";
 import type { z } from "zod";
-import { STORE, type SyncStore } from "../store/store.types.js";
+import { STORE, type MdmQueryStore } from "../store/store.types.js";
 import { ApiJson, ApiProblems, TokenProtected } from "./api-docs.decorators.js";
 import {
   AppDevicePage,
@@ -43,7 +43,7 @@ const plain = <T>(value: unknown): T => JSON.parse(JSON.stringify(value)) as T;
 @TokenProtected()
 @Controller("v1")
 export class MdmController {
-  constructor(@Inject(STORE) private readonly store: SyncStore) {}
+  constructor(@Inject(STORE) private readonly store: MdmQueryStore) {}
 
   @Get("devices")
   @ApiOperation({ operationId: "listDevices", summary: "List devices", description: "Filter by scope, OS (family or name), status, bound user, last contact, System Insights state and a search on hostname, display name or serial number; `updatedSince` for changes." })
@@ -123,7 +123,7 @@ export class MdmController {
     return plain(app);
   }
 
-  private async installedApp(params: z.output<typeof InstalledAppParams>): Promise<NonNullable<Awaited<ReturnType<SyncStore["mdmQuery"]["getInstalledApp"]>>>> {
+  private async installedApp(params: z.output<typeof InstalledAppParams>): Promise<NonNullable<Awaited<ReturnType<MdmQueryStore["mdmQuery"]["getInstalledApp"]>>>> {
     const app = await this.store.mdmQuery.getInstalledApp(params.scopeId, params.appKey);
     if (app === null) throw notFound(`No installed app ${JSON.stringify(params.appKey)} in scope ${params.scopeId}.`);
     return app;

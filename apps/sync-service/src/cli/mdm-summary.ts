@@ -1,4 +1,4 @@
-import type { SyncStore } from "../store/store.types.js";
+import type { MdmAreaStore, MdmQueryStore } from "../store/store.types.js";
 
 export interface MdmPicture {
   readonly devices: number;
@@ -14,7 +14,7 @@ export interface MdmPicture {
 }
 
 /** The scope's MDM picture in numbers, from the store and its read models (pages of installed apps, not every row). */
-export async function mdmPicture(store: SyncStore, scopeId: string): Promise<MdmPicture> {
+export async function mdmPicture(store: Pick<MdmAreaStore, "mdm"> & MdmQueryStore, scopeId: string): Promise<MdmPicture> {
   const devices = await store.mdm.loadDevices(scopeId);
   const managed = await store.mdm.loadManagedApps(scopeId);
   const live = [...devices.devices.values()].filter((d) => d.removedAt === null);

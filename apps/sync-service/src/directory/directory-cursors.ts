@@ -1,5 +1,6 @@
 import { Inject, Injectable } from "@nestjs/common";
-import { STORE, type SyncStore } from "../store/store.types.js";
+import { DIRECTORY_STREAM } from "@jumpcloud-sync/domain";
+import { STORE, type DirectoryAreaStore } from "../store/store.types.js";
 
 /** The directory stream's durable state (through the CursorPort): when it last applied, and a one-shot force. */
 export interface DirectoryCursor {
@@ -11,10 +12,10 @@ export interface DirectoryCursor {
 
 @Injectable()
 export class DirectoryCursors {
-  constructor(@Inject(STORE) private readonly store: SyncStore) {}
+  constructor(@Inject(STORE) private readonly store: DirectoryAreaStore) {}
 
   async get(scopeId: string): Promise<DirectoryCursor> {
-    return (await this.store.cursors.getCursor<DirectoryCursor>(scopeId, "directory")) ?? { lastAppliedAt: null, forceNextSnapshot: false, forceRequestedAt: null };
+    return (await this.store.cursors.getCursor<DirectoryCursor>(scopeId, DIRECTORY_STREAM)) ?? { lastAppliedAt: null, forceNextSnapshot: false, forceRequestedAt: null };
   }
 
   async forceRequested(scopeId: string): Promise<boolean> {
@@ -23,16 +24,19 @@ export class DirectoryCursors {
 
   async requestForce(scopeId: string, at: Date): Promise<void> {
     const current = await this.get(scopeId);
-    await this.store.cursors.saveCursor(scopeId, "directory", { ...current, forceNextSnapshot: true, forceRequestedAt: at.toISOString() } satisfies DirectoryCursor);
+    await this.store.cursors.saveCursor(scopeId, DIRECTORY_STREAM, { ...current, forceNextSnapshot: true, forceRequestedAt: at.toISOString() } satisfies DirectoryCursor);
   }
 
-  /** The force is used up by the snapshot it let through. */
-  async snapshotApplied(scopeId: string, at: Date, forced: boolean): Promise<void> {
+  /**
+   * The cursor a snapshot applied at `at` leaves, written with its data (`applySnapshot`): the
+   * force is used up by the snapshot it let through, and only by it.
+   */
+  async afterSnapshot(scopeId: string, at: Date, forced: boolean): Promise<DirectoryCursor> {
     const current = await this.get(scopeId);
-    await this.store.cursors.saveCursor(scopeId, "directory", {
+    return {
       lastAppliedAt: at.toISOString(),
       forceNextSnapshot: forced ? false : current.forceNextSnapshot,
       forceRequestedAt: forced ? null : current.forceRequestedAt,
-    } satisfies DirectoryCursor);
+    };
   }
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from "@nestjs/common";
 import type { JumpCloudClient, GraphConnection, SystemUser } from "@jumpcloud-sync/jumpcloud-client";
 import { changeCount, reconcileDirectory, type Clock, type DirectorySnapshot, type SsoApplication, type UserGroup } from "@jumpcloud-sync/domain";
 import { APP_CONFIG, type AppConfig } from "../config/index.js";
-import { STORE, type SyncStore } from "../store/store.types.js";
+import { STORE, type DirectoryAreaStore } from "../store/store.types.js";
 import { CLOCK } from "../sync/clock.js";
 import { mapLimit } from "../sync/limiter.js";
 import { checkpoint, type StreamJobContext, type StreamOutcome } from "../sync/stream-job.js";
@@ -20,7 +20,7 @@ import { DirectoryCursors } from "./directory-cursors.js";
 @Injectable()
 export class DirectorySnapshotJob {
   constructor(
-    @Inject(STORE) private readonly store: SyncStore,
+    @Inject(STORE) private readonly store: DirectoryAreaStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly cursors: DirectoryCursors,
@@ -40,11 +40,11 @@ export class DirectorySnapshotJob {
     checkpoint(ctx.signal);
     ctx.progress("applying");
     const c = result.changes;
-    await this.store.directory.applyDirectoryChanges(ctx.scope.id, c);
+    // Data and cursor (last applied, the force used up) in one transaction: the stream's unit of work.
+    await this.store.directory.applySnapshot(ctx.scope.id, c, await this.cursors.afterSnapshot(ctx.scope.id, this.clock.now(), force));
     ctx.counters.created += c.users.created.length + c.groups.created.length + c.applications.created.length + c.assignments.created.length;
     ctx.counters.updated += c.users.updated.length + c.groups.updated.length + c.applications.updated.length + c.assignments.updated.length;
     ctx.counters.removed += c.users.removed.length + c.groups.removed.length + c.applications.removed.length + c.assignments.removed.length;
-    await this.cursors.snapshotApplied(ctx.scope.id, this.clock.now(), force);
     const counts = `${snapshot.users.length} users, ${snapshot.groups.length} groups, ${snapshot.applications.length} apps, ${snapshot.assignments.length} assignments`;
     return { kind: "succeeded", summary: `directory snapshot applied${force ? " (forced)" : ""}: ${counts}; ${changeCount(c)} changes` };
   }

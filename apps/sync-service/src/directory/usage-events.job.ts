@@ -17,7 +17,7 @@ import {
   type UsageRecord,
 } from "@jumpcloud-sync/domain";
 import { APP_CONFIG, type AppConfig } from "../config/index.js";
-import { STORE, type SyncStore } from "../store/store.types.js";
+import { STORE, type DirectoryAreaStore } from "../store/store.types.js";
 import { CLOCK } from "../sync/clock.js";
 import { checkpoint, type StreamJobContext, type StreamOutcome } from "../sync/stream-job.js";
 import { DirectoryCursors } from "./directory-cursors.js";
@@ -40,7 +40,7 @@ const USAGE_SEARCH_TERM = { and: [{ event_type: [...USAGE_EVENT_TYPES] }] } as u
 @Injectable()
 export class UsageEventsJob {
   constructor(
-    @Inject(STORE) private readonly store: SyncStore,
+    @Inject(STORE) private readonly store: DirectoryAreaStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly directoryCursors: DirectoryCursors,

@@ -4,7 +4,6 @@ import type { Account, Scope } from "@jumpcloud-sync/domain";
 import { APP_CONFIG, type AppConfig } from "../config/index.js";
 import { STORE, type SyncStore } from "../store/store.types.js";
 import { recordClientEvent } from "../sync/run-telemetry.js";
-import { heldAbortFetch } from "./held-abort-fetch.js";
 
 export interface ClientEndpoints {
   readonly consoleBaseUrl: string;
@@ -37,8 +36,9 @@ export class JumpCloudClients implements OnApplicationShutdown {
       rateLimit: { requestsPerMinute: c.requestsPerMinute, concurrency: c.concurrency },
       retry: c.retry,
       timeoutMs: c.timeoutMs,
+      // The one abort/timeout layer is the client's: its per-attempt timeout (body included) and
+      // this shutdown signal are plain listeners that survive a GC mid-request.
       signal: this.shutdown.signal,
-      fetch: heldAbortFetch(this.shutdown.signal, c.timeoutMs),
       onEvent: (event: ClientEvent) => recordClientEvent(event),
     });
   }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from "@nestjs/common";
 import { isJumpCloudApiError, type EventQuery, type JumpCloudClient } from "@jumpcloud-sync/jumpcloud-client";
 import { deviceBindingKey, deviceChangeCount, reconcileDevices, type Clock, type Device, type DeviceBinding, type DeviceState } from "@jumpcloud-sync/domain";
 import { APP_CONFIG, type AppConfig } from "../config/index.js";
-import { STORE, type SyncStore } from "../store/store.types.js";
+import { STORE, type MdmAreaStore } from "../store/store.types.js";
 import { CLOCK } from "../sync/clock.js";
 import { mapLimit } from "../sync/limiter.js";
 import { checkpoint, type StreamJobContext, type StreamOutcome } from "../sync/stream-job.js";
@@ -46,7 +46,7 @@ const pagesFor = (rows: number): number => Math.max(1, Math.ceil(rows / PAGE));
 @Injectable()
 export class DevicesJob {
   constructor(
-    @Inject(STORE) private readonly store: SyncStore,
+    @Inject(STORE) private readonly store: MdmAreaStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}

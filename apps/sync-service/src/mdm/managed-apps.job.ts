@@ -2,7 +2,7 @@ import { Inject, Injectable } from "@nestjs/common";
 import { isJumpCloudApiError, type JumpCloudClient } from "@jumpcloud-sync/jumpcloud-client";
 import { managedAppChangeCount, reconcileManagedApps, type Clock, type ManagedApp, type ManagedAppLink, type ManagedAppStatus } from "@jumpcloud-sync/domain";
 import { APP_CONFIG, type AppConfig } from "../config/index.js";
-import { STORE, type SyncStore } from "../store/store.types.js";
+import { STORE, type MdmAreaStore } from "../store/store.types.js";
 import { CLOCK } from "../sync/clock.js";
 import { mapLimit } from "../sync/limiter.js";
 import { checkpoint, type StreamJobContext, type StreamOutcome } from "../sync/stream-job.js";
@@ -18,7 +18,7 @@ import { mdmSourceOf, type MdmSource } from "./mdm-source.js";
 @Injectable()
 export class ManagedAppsJob {
   constructor(
-    @Inject(STORE) private readonly store: SyncStore,
+    @Inject(STORE) private readonly store: MdmAreaStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}

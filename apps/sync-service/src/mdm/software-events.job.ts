@@ -13,7 +13,7 @@ import {
   type SoftwareEvent,
 } from "@jumpcloud-sync/domain";
 import { APP_CONFIG, type AppConfig } from "../config/index.js";
-import { STORE, type SyncStore } from "../store/store.types.js";
+import { STORE, type MdmAreaStore } from "../store/store.types.js";
 import { CLOCK } from "../sync/clock.js";
 import { checkpoint, type StreamJobContext, type StreamOutcome } from "../sync/stream-job.js";
 
@@ -30,7 +30,7 @@ const PAGE_LIMIT = 10_000;
 @Injectable()
 export class SoftwareEventsJob {
   constructor(
-    @Inject(STORE) private readonly store: SyncStore,
+    @Inject(STORE) private readonly store: MdmAreaStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}

@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { Clock } from "@jumpcloud-sync/domain";
 import { APP_CONFIG, type AppConfig } from "../config/index.js";
 import { LOGGER } from "../logging/index.js";
-import { STORE, type SyncStore } from "../store/store.types.js";
+import { STORE, type SyncCoreStore } from "../store/store.types.js";
 import { CLOCK } from "./clock.js";
 import { ScopeRuns } from "./scope-runs.js";
 import { StreamRunner } from "./stream-runner.service.js";
@@ -22,7 +22,7 @@ const HARD_STALE_MS = 24 * 3_600_000;
 @Injectable()
 export class StaleRunSweeper {
   constructor(
-    @Inject(STORE) private readonly store: SyncStore,
+    @Inject(STORE) private readonly store: SyncCoreStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,

@@ -20,7 +20,7 @@ import {
 import { APP_CONFIG, type AppConfig } from "../config/index.js";
 import { LOGGER } from "../logging/index.js";
 import { withOrmContext } from "../store/orm-context.js";
-import { STORE, type SyncStore } from "../store/store.types.js";
+import { STORE, type SyncCoreStore } from "../store/store.types.js";
 import type { JumpCloudClient } from "@jumpcloud-sync/jumpcloud-client";
 import { classifyFailure } from "./failure.js";
 import type { StreamDefinition } from "./stream-definition.types.js";
@@ -57,7 +57,7 @@ export class StreamRunner {
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
   constructor(
-    @Inject(STORE) private readonly store: SyncStore,
+    @Inject(STORE) private readonly store: SyncCoreStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,

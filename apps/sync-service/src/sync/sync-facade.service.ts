@@ -1,14 +1,14 @@
 import { Inject, Injectable } from "@nestjs/common";
+import pLimit, { type LimitFunction } from "p-limit";
 import type { Logger } from "pino";
 import type { Account, Clock, Scope, StreamName, StreamStatus, SyncRun, SyncTrigger } from "@jumpcloud-sync/domain";
 import { AccountsService } from "../accounts/accounts.service.js";
 import { APP_CONFIG, type AppConfig } from "../config/index.js";
 import { JumpCloudClients } from "../jumpcloud/jumpcloud-clients.service.js";
 import { LOGGER } from "../logging/index.js";
-import { STORE, type SyncStore } from "../store/store.types.js";
+import { STORE, type SyncCoreStore } from "../store/store.types.js";
 import { CLOCK } from "./clock.js";
 import { SCOPE_BLOCKING_ATTENTION } from "./failure.js";
-import { Semaphore } from "./limiter.js";
 import { ScopeRuns } from "./scope-runs.js";
 import { defaultDue, type StreamDefinition } from "./stream-definition.types.js";
 import { StreamRegistry, StreamRegistryError } from "./stream-registry.service.js";
@@ -38,16 +38,17 @@ export interface SyncRequest {
  * launching scope passes, forcing a run through the owning module, runs and statuses. It never
  * names a stream: the registry lists them. A pass runs the due streams of one scope; streams start
  * together unless one was declared to run after another, so an MDM stream never waits for the
- * directory snapshot of its scope. A global semaphore bounds how many passes run at once, each
+ * directory snapshot of its scope. A global limit (p-limit) bounds how many passes run at once, each
  * account key has its own client and rate limiter, and the lease keeps one runner per
  * scope × stream across processes.
  */
 @Injectable()
 export class SyncFacade {
-  private readonly slots: Semaphore;
+  /** FIFO: a pass launched earlier starts earlier, so a pass waiting on another's stream never starves it. */
+  private readonly slots: LimitFunction;
 
   constructor(
-    @Inject(STORE) private readonly store: SyncStore,
+    @Inject(STORE) private readonly store: SyncCoreStore,
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -57,7 +58,7 @@ export class SyncFacade {
     private readonly runner: StreamRunner,
     private readonly registry: StreamRegistry,
   ) {
-    this.slots = new Semaphore(config.sync.maxConcurrentScopes);
+    this.slots = pLimit(config.sync.maxConcurrentScopes);
   }
 
   /** The registered stream names, dependencies first. */
@@ -102,7 +103,7 @@ export class SyncFacade {
       for (const scope of targets) {
         // A newly managed org has no status yet: all its streams are due.
         const streams = due.get(scope.id) ?? this.registry.names().filter((n) => request.streams === undefined || request.streams.includes(n));
-        const done = this.runs.launch(scope.id, account.id, streams, (signal, claimed) => this.slots.run(() => this.runPass(account, scope, claimed, request.trigger, signal)));
+        const done = this.runs.launch(scope.id, account.id, streams, (signal, claimed) => this.slots(() => this.runPass(account, scope, claimed, request.trigger, signal)));
         if (done !== null) launched.push(done);
         else launched.push(Promise.resolve({ scopeId: scope.id, accountId: account.id, streams: [], skipped: "already running in this process" }));
       }

@@ -78,6 +78,15 @@ describe("the shipped catalog", () => {
     expect(pairs).toBeGreaterThanOrEqual(15);
   });
 
+  it("declares publishers its own vendor matches", () => {
+    const declaring = APP_CATALOG_ENTRIES.filter((e) => (e.publishers ?? []).length > 0);
+    expect(declaring.length).toBeGreaterThanOrEqual(10);
+    for (const e of declaring) {
+      expect(identifyApp({ source: "windows-program", name: e.name, publisher: `${e.vendor}, Inc.` }).appId, e.id).toBe(e.id);
+      expect(identifyApp({ source: "windows-program", name: e.name, publisher: "Unrelated Industrial Controls" }).appId, e.id).not.toBe(e.id);
+    }
+  });
+
   it("holds only well-formed extension ids", () => {
     for (const e of APP_CATALOG_ENTRIES) {
       for (const c of e.extensions?.chrome ?? []) expect(c, e.id).toMatch(/^[a-p]{32}$/);
@@ -114,6 +123,21 @@ describe("compileAppCatalog", () => {
     );
     expect(() => compileAppCatalog(bad)).toThrow(AppCatalogError);
     expect(() => compileAppCatalog(bad)).toThrow(/Invalid app catalog \(\d+ problems\)/);
+  });
+
+  it("gives the same answers with or without its name cache, when the cache fills and is cleared too", () => {
+    const names = ["Slack", "Mozilla Firefox (x64 en-US)", "Acme Widgets 2.0", "Slack", "JetBrains GoLand", "Agent", "Acme Widgets 2.0", "", "Ｚｏｏｍ", "Slack"];
+    const none = compileAppCatalog(APP_CATALOG_ENTRIES, { nameCacheSize: 0 });
+    const tiny = compileAppCatalog(APP_CATALOG_ENTRIES, { nameCacheSize: 3 });
+    const big = compileAppCatalog(APP_CATALOG_ENTRIES);
+    for (let round = 0; round < 3; round += 1) {
+      for (const name of names) {
+        const o = { source: "windows-program" as const, name, publisher: "Acme" };
+        const expected = identifyApp(o, none);
+        expect(identifyApp(o, tiny)).toEqual(expected);
+        expect(identifyApp(o, big)).toEqual(expected);
+      }
+    }
   });
 
   it("accepts a thin product with a note", () => {

@@ -1,10 +1,8 @@
 import { APP_CATALOG_ENTRIES } from "./app-catalog.data.js";
 import { type AppCatalog, type AppCatalogEntry, type AppKeyNamespace, type AppNameLookup, compileAppCatalog, identifierKey } from "./app-catalog.js";
-import { foldCase, slugOf } from "./app-name.js";
+import { foldCase } from "./app-name.js";
+import { unlistedId } from "./app-unlisted-id.js";
 import type { AppIdentity, AppMatchKind, AppObservation, AppSurface } from "./app-observation.js";
-
-/** Ids of products the catalog does not list start with this; catalog ids never contain `:`. */
-export const UNLISTED_PREFIX = "unlisted:";
 
 let shipped: AppCatalog | undefined;
 
@@ -28,19 +26,6 @@ const CONFIDENCE: Readonly<Record<AppMatchKind, number>> = {
 /** A package name found in another format than the row's (or a row without one). */
 const ANY_FORMAT_CONFIDENCE = 0.9;
 
-/**
- * Names too generic to be a product on their own ("Agent", "Helper", "Client"): an unlisted app
- * with such a name takes its publisher into its id, so two vendors' "Agent" stay two apps.
- */
-const GENERIC_NAMES = new Set([
-  "agent", "client", "helper", "updater", "update", "launcher", "tool", "tools", "driver", "drivers", "service", "services",
-  "plugin", "plug-in", "plugins", "add-in", "addin", "extension", "connector", "sync", "assistant", "viewer", "manager",
-  "utility", "utilities", "runtime", "sdk", "app", "application", "desktop", "installer", "setup", "support", "core",
-  "common", "framework", "host", "monitor", "daemon", "cli", "shell", "toolkit", "toolbox", "center", "console", "studio",
-  "suite", "system", "software", "server", "uninstaller", "notifier", "web", "browser", "player", "reader", "editor",
-]);
-/** Legal-form words dropped from a publisher before it goes into an id. */
-const COMPANY_SUFFIXES = new Set(["inc", "inc.", "llc", "l.l.c.", "ltd", "ltd.", "limited", "gmbh", "corp", "corp.", "corporation", "co", "co.", "company", "s.a.", "sa", "ag", "bv", "b.v.", "plc", "pty", "oy", "ab", "as", "a/s", "s.r.l.", "srl", "sas", "kk", "k.k."]);
 /** SSO connectors whose display name says nothing about the product: the label does. */
 const GENERIC_SSO = /^(?:custom )?(?:saml|oidc|sso|bookmark|openid connect)(?: 2\.0)?(?: app| application| connector)?$|^custom (?:app|application|saml app|oidc app)$/;
 
@@ -70,42 +55,66 @@ interface Hit {
 class Matcher {
   readonly keys: string[] = [];
   hit: Hit | undefined;
-  private readonly seenNames: string[] = [];
+  private seen1: string | undefined;
+  private seen2: string | undefined;
+  private seen3: string | undefined;
   /** The first name seen, normalized: the heuristic's input when nothing matches. */
   fallback: AppNameLookup | undefined;
 
+  /** The observation's publisher (Windows programs, software events), for products that name theirs. */
+  publisher: string | null | undefined;
+  private publisherWords: ReadonlySet<string> | undefined;
+
   constructor(readonly catalog: AppCatalog) {}
+
+  /**
+   * A name match to a product that declares its publishers holds only if the observation has no
+   * publisher or one of them: "Signal" by Signal Messenger is Signal, "Signal" by Acme is not.
+   */
+  private publisherFits(entry: AppCatalogEntry): boolean {
+    const declared = entry.publishers;
+    if (declared === undefined || declared.length === 0) return true;
+    const raw = this.publisher;
+    if (raw === null || raw === undefined || raw.trim() === "") return true;
+    this.publisherWords ??= new Set(foldCase(raw).split(/[^\p{L}\p{N}+]+/u));
+    for (const word of declared) if (this.publisherWords.has(foldCase(word))) return true;
+    return false;
+  }
 
   identifier(ns: AppKeyNamespace, raw: string | null | undefined, kind: AppMatchKind, confidence = CONFIDENCE[kind]): void {
     if (raw === null || raw === undefined) return;
-    const value = identifierKey(raw);
-    if (value === "") return;
-    const key = `${ns}:${value}`;
-    if (this.keys.includes(key)) return;
+    const { key, entry } = this.catalog.lookupIdentifier(ns, raw);
+    if (key === "" || this.keys.includes(key)) return;
     this.keys.push(key);
     if (this.hit !== undefined) return;
-    const entry = this.catalog.byNamespace.get(ns)?.get(value);
     if (entry !== undefined) this.hit = { entry, kind, key, confidence };
   }
 
   /** A package name tried in every Linux format, after its own format missed. */
   anyFormat(raw: string): void {
     if (this.hit !== undefined) return;
-    const value = identifierKey(raw);
-    const entry = this.catalog.byNamespace.get("pkg")?.get(value);
-    if (entry !== undefined) this.hit = { entry, kind: "package-name", key: `pkg:${value}`, confidence: ANY_FORMAT_CONFIDENCE };
+    const { key, entry } = this.catalog.lookupIdentifier("pkg", raw);
+    if (entry !== undefined) this.hit = { entry, kind: "package-name", key, confidence: ANY_FORMAT_CONFIDENCE };
   }
 
-  name(raw: string | null | undefined, asFallback = true): void {
+  /**
+   * A name: a key of the observation, the heuristic's fallback, and — with `matchCatalog` — looked
+   * up among the catalog's names.
+   */
+  name(raw: string | null | undefined, asFallback = true, matchCatalog = true): void {
     if (raw === null || raw === undefined || raw === "") return;
-    if (this.seenNames.includes(raw)) return;
-    this.seenNames.push(raw);
+    // At most three names per observation: fields, not an array, to allocate less.
+    if (raw === this.seen1 || raw === this.seen2 || raw === this.seen3) return;
+    if (this.seen1 === undefined) this.seen1 = raw;
+    else if (this.seen2 === undefined) this.seen2 = raw;
+    else this.seen3 = raw;
     const n = this.catalog.lookupName(raw);
     if (n.key === "") return;
     const key = n.aliasKey;
     if (!this.keys.includes(key)) this.keys.push(key);
     if (asFallback && this.fallback === undefined) this.fallback = n;
-    if (this.hit !== undefined || n.entry === undefined) return;
+    if (this.hit !== undefined || n.entry === undefined || !matchCatalog) return;
+    if (!this.publisherFits(n.entry)) return;
     const kind: AppMatchKind = n.viaPrefix ? "vendor-prefix" : "catalog-alias";
     this.hit = { entry: n.entry, kind, key, confidence: CONFIDENCE[kind] };
   }
@@ -148,45 +157,6 @@ function bundleOrg(bundleId: string | null | undefined): string | null {
   if (bundleId === null || bundleId === undefined) return null;
   const parts = bundleId.split(".");
   return parts.length >= 3 && parts[1] !== "" ? (parts[1] ?? null) : null;
-}
-
-function publisherSlug(publisher: string): string {
-  const words = foldCase(publisher)
-    .replace(/[,()]/g, " ")
-    .split(/\s+/)
-    .filter((w) => w !== "");
-  while (words.length > 1 && COMPANY_SUFFIXES.has(words[words.length - 1]!)) words.pop();
-  return slugOf(words.join(" "));
-}
-
-/** FNV-1a, 32 bits: a short deterministic tag for names with no letter or digit at all. */
-function fnv1a(s: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i += 1) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0).toString(16).padStart(8, "0");
-}
-
-/**
- * The id of a product the catalog does not list: `unlisted:<slug of the normalized name>`, with
- * `~<publisher>` when the name alone is generic (`unlisted:agent~acme`).
- */
-export function unlistedAppId(nameKey: string, publisher?: string | null): string {
-  return unlistedId(nameKey, slugOf(nameKey), publisher);
-}
-
-function unlistedId(nameKey: string, nameSlug: string, publisher: string | null | undefined): string {
-  let slug = nameSlug;
-  if (slug === "") slug = nameKey === "" ? "unnamed" : `unnamed-${fnv1a(nameKey)}`;
-  // No name at all is as generic as it gets: "(unnamed)", the display name it gets, says the same.
-  const generic = GENERIC_NAMES.has(nameKey) || [...nameKey].length <= 2 || slug === "unnamed" || slug.startsWith("unnamed-");
-  if (publisher !== null && publisher !== undefined && generic) {
-    const pub = publisherSlug(publisher);
-    if (pub !== "" && pub !== slug) return `${UNLISTED_PREFIX}${slug}~${pub}`;
-  }
-  return `${UNLISTED_PREFIX}${slug}`;
 }
 
 function versionOf(o: AppObservation): string | null | undefined {
@@ -236,13 +206,17 @@ function collect(m: Matcher, o: AppObservation): void {
       if (o.bundleName !== o.displayName) m.name(o.bundleName);
       return;
     case "windows-program":
+      m.publisher = o.publisher;
       m.name(o.name);
       return;
     case "linux-package": {
       const ns = PACKAGE_FORMATS[identifierKey(o.packageFormat ?? "")];
       if (ns === "deb" || ns === "rpm" || ns === "snap" || ns === "flatpak") m.identifier(ns, o.name, "package-name");
       m.anyFormat(o.name);
-      m.name(o.name);
+      // Package names are short and flat: Debian's `notion` is a window manager, its `arc` an
+      // archiver. A package matches the catalog by its package aliases only; its name makes the
+      // unlisted id (the same as a program of that name elsewhere).
+      m.name(o.name, true, false);
       return;
     }
     case "chrome-extension":
@@ -258,14 +232,17 @@ function collect(m: Matcher, o: AppObservation): void {
       m.name(o.name);
       return;
     case "software-event": {
+      m.publisher = o.publisher;
       const ns = PACKAGE_FORMATS[identifierKey(o.packageManager ?? "")];
+      const linux = ns === "deb" || ns === "rpm" || ns === "snap" || ns === "flatpak";
       const pkg = o.name ?? o.displayName;
       if (ns !== undefined && pkg !== null && pkg !== undefined) {
-        m.identifier(ns, pkg, ns === "choco" || ns === "winget" ? "managed-package-id" : "package-name");
-        if (ns !== "choco" && ns !== "winget") m.anyFormat(pkg);
+        m.identifier(ns, pkg, linux ? "package-name" : "managed-package-id");
+        if (linux) m.anyFormat(pkg);
       }
-      m.name(o.displayName);
-      m.name(o.name);
+      // A Linux package's names match by package alias only, as in linux_packages.
+      m.name(o.displayName, true, !linux);
+      m.name(o.name, true, !linux);
       m.name(macAppInPath(o.path));
       return;
     }
@@ -326,7 +303,7 @@ export function identifyApp(observation: AppObservation, catalog: AppCatalog = d
   }
   const fallback = m.fallback;
   const key = fallback?.key ?? "";
-  const appId = unlistedId(key, fallback?.slug ?? "", publisherOf(observation));
+  const appId = fallback?.unlistedId ?? unlistedId(key, fallback?.slug ?? "", () => publisherOf(observation));
   return {
     appId,
     displayName: fallback === undefined || fallback.display === "" ? "(unnamed)" : fallback.display,
@@ -339,7 +316,3 @@ export function identifyApp(observation: AppObservation, catalog: AppCatalog = d
   };
 }
 
-/** True for an id the catalog cannot hold (`unlisted:…`). */
-export function isUnlistedAppId(id: string): boolean {
-  return id.startsWith(UNLISTED_PREFIX);
-}

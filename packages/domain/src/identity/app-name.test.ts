@@ -25,6 +25,9 @@ describe("normalizeAppName", () => {
     ["Acme Tool 64 bit", "acme tool", "Acme Tool"],
     ["Foo x64", "foo", "Foo"],
     ["Foo.app 1.2", "foo", "Foo"],
+    ["Foo 1.2.app", "foo", "Foo"],
+    ["Foo.APP.app", "foo", "Foo"],
+    ["Foo 64-bit.app", "foo", "Foo"],
     ["Foo v2", "foo", "Foo"],
     ["Ｓｌａｃｋ™", "slack", "Slack"],
     ["Sl\u200back", "slack", "Slack"],
@@ -55,6 +58,12 @@ describe("normalizeAppName", () => {
     expect(normalizeAppName("")).toEqual({ key: "", display: "" });
     expect(normalizeAppName(" \t\n")).toEqual({ key: "", display: "" });
     expect(normalizeAppName("(x64)")).toEqual({ key: "", display: "" });
+  });
+
+  it("stays linear on hostile input", () => {
+    expect(normalizeAppName(`Foo${".app".repeat(50_000)}`)).toEqual({ key: "foo", display: "Foo" });
+    expect(normalizeAppName("(".repeat(50_000)).key).toBe("(".repeat(50_000));
+    expect(normalizeAppName("x ".repeat(50_000)).key).toBe(Array.from({ length: 50_000 }, () => "x").join(" "));
   });
 
   it("keeps brackets that name something", () => {

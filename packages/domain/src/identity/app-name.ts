@@ -63,6 +63,19 @@ const ARCH = new Set([
 const TRAILING_NOISE = new Set(["setup", "installer", "install", "bootstrapper", "-", "–", "—", ":", "|", "/", ","]);
 const PLATFORMS = new Set(["windows", "win", "mac", "macos", "osx", "linux", "pc"]);
 
+// Cheap first-character filters before the set lookups: most words are none of these.
+function isArch(t: string): boolean {
+  if (t.length < 3 || t.length > 7) return false;
+  const c = t.charCodeAt(0);
+  return (c === 120 /* x */ || c === 97 /* a */ || c === 105 /* i */ || c === 119 /* w */ || c === 54 /* 6 */ || c === 51) /* 3 */ && ARCH.has(t);
+}
+
+function isTrailingNoise(t: string): boolean {
+  if (t.length === 1) return TRAILING_NOISE.has(t);
+  const c = t.charCodeAt(0);
+  return (c === 115 /* s */ || c === 105 /* i */ || c === 98) /* b */ && TRAILING_NOISE.has(t);
+}
+
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
@@ -86,6 +99,7 @@ function isAllDigits(t: string): boolean {
 
 /** `en-us`, `fr-fr`, `zh-hans`: a locale suffix. */
 function isLocale(t: string): boolean {
+  if (t.length < 5 || t.length > 8) return false;
   const dash = t.indexOf("-");
   if (dash < 2 || dash > 3 || t.length - dash - 1 < 2 || t.length - dash - 1 > 4) return false;
   for (let i = 0; i < t.length; i += 1) {
@@ -112,8 +126,13 @@ function bracketIsNoise(inner: string): boolean {
   return true;
 }
 
+/** `Foo.app` → `Foo`, `Foo.app.app` → `Foo` in one step (one slice, however many suffixes); null when none. */
 function stripAppSuffix(t: string, folded: string): string | null {
-  return folded.length > 4 && folded.endsWith(".app") && t.length > 4 && foldCase(t.slice(-4)) === ".app" ? t.slice(0, -4) : null;
+  if (folded.length <= 4 || !folded.endsWith(".app")) return null;
+  let end = t.length;
+  // ".app" is ASCII: compare the original's code units, lowercased, without slicing.
+  while (end > 4 && t.charCodeAt(end - 4) === 46 && (t.charCodeAt(end - 3) | 32) === 97 && (t.charCodeAt(end - 2) | 32) === 112 && (t.charCodeAt(end - 1) | 32) === 112) end -= 4;
+  return end === t.length ? null : t.slice(0, end);
 }
 
 /**
@@ -166,7 +185,7 @@ export function normalizeAppName(raw: string): NormalizedAppName {
   let kept = 1;
   for (let i = 1; i < tokens.length; i += 1) {
     const f = folded[i]!;
-    if (isVersion(f) || ARCH.has(f)) continue;
+    if (isVersion(f) || isArch(f)) continue;
     tokens[kept] = tokens[i]!;
     folded[kept] = f;
     kept += 1;
@@ -190,10 +209,15 @@ export function normalizeAppName(raw: string): NormalizedAppName {
     if (n === 1) break;
     const prev = folded[n - 2]!;
     let drop = 0;
-    if (TRAILING_NOISE.has(last) || isYear(last) || isLocale(last) || isVersion(last) || ARCH.has(last)) drop = 1;
-    else if (PLATFORMS.has(last) && prev === "for") drop = 2;
+    const c = last.charCodeAt(0);
+    if (isDigit(c)) {
+      // A year, a version or "64-bit" a `.app` strip exposed, or "Update 391".
+      if (isYear(last) || isVersion(last) || isArch(last)) drop = 1;
+      else if ((prev === "update" || prev === "build" || prev === "version") && isAllDigits(last)) drop = 2;
+    } else if (isTrailingNoise(last) || isLocale(last)) drop = 1;
+    else if (prev === "for" && PLATFORMS.has(last)) drop = 2;
     else if (last === "bit" && (prev === "64" || prev === "32")) drop = 2;
-    else if (isAllDigits(last) && (prev === "update" || prev === "build" || prev === "version")) drop = 2;
+    else if (isVersion(last) || isArch(last)) drop = 1;
     if (drop === 0 || n - drop < 1) break;
     tokens.length = n - drop;
     folded.length = n - drop;

@@ -7,13 +7,22 @@ export interface Page<T> {
   readonly nextCursor: string | null;
 }
 
+/**
+ * An SSO application of a user: every app the user is or was assigned to, and every app the user
+ * signed in to whether assigned or not (access kept after an unassignment, an assignment through a
+ * group since removed: what an audit looks for).
+ */
 export interface UserAppView {
   readonly applicationId: string;
   readonly name: string;
   readonly displayLabel: string | null;
+  /** Assigned now, directly or through a group. */
+  readonly assigned: boolean;
+  /** How the user is (or, for a removed assignment, was) assigned; false and [] without any assignment. */
   readonly direct: boolean;
   readonly groupIds: readonly string[];
   readonly lastUsed: LastUsed;
+  /** When the assignment (or, without one, the app) was removed; null while either is live. */
   readonly removedAt: string | null;
 }
 
@@ -36,9 +45,13 @@ export interface UserView {
   readonly updatedAt: string;
 }
 
+/** A user of an SSO application: assigned now, or seen signing in to it (then `assigned: false`). */
 export interface ApplicationUserView {
   readonly userId: string;
   readonly username: string;
+  /** Assigned now, directly or through a group; false for someone who used the app without a current assignment. */
+  readonly assigned: boolean;
+  /** false and [] when not assigned. */
   readonly direct: boolean;
   readonly groupIds: readonly string[];
   readonly lastUsed: LastUsed;
@@ -51,7 +64,12 @@ export interface ApplicationView {
   readonly displayLabel: string | null;
   readonly ssoUrl: string | null;
   readonly active: boolean;
+  /** Users assigned now (directly or through a group). */
   readonly assignedUsers: number;
+  /** Users with a recorded SSO login into the app, assigned or not. */
+  readonly usedBy: number;
+  /** Users assigned now or with a recorded use: the entries of the app's users list. */
+  readonly users: number;
   /** The latest SSO login of anyone into the app. */
   readonly lastUsed: LastUsed;
   readonly removedAt: string | null;

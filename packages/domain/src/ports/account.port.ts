@@ -26,14 +26,28 @@ export interface AuditEntry {
   /** e.g. `account.create`, `account.update`, `account.remove`, `scope.force-snapshot`, later `user.suspend`. */
   readonly action: string;
   readonly target: string;
-  readonly outcome: "succeeded" | "failed" | "refused";
+  /** `accepted`: queued to be done (an action); `previewed`: a dry run, nothing changed. */
+  readonly outcome: "succeeded" | "failed" | "refused" | "accepted" | "previewed";
   /** Free-form details; never a secret. */
   readonly details: Readonly<Record<string, unknown>>;
 }
 
 export interface AuditPort {
   record(entry: AuditEntry): Promise<void>;
-  list(query: { target?: string; cursor?: string; limit: number }): Promise<{ items: (AuditEntry & { id: string })[]; nextCursor: string | null }>;
+  list(query: AuditQuery): Promise<{ items: (AuditEntry & { id: string })[]; nextCursor: string | null }>;
+}
+
+/** Newest first; every filter is optional and they combine with AND. */
+export interface AuditQuery {
+  readonly target?: string;
+  /** An exact action (`user.suspend`) or a prefix ending in `.` (`user.`). */
+  readonly action?: string;
+  readonly actor?: string;
+  readonly outcome?: AuditEntry["outcome"];
+  /** Entries at or after this instant. */
+  readonly since?: Date;
+  readonly cursor?: string;
+  readonly limit: number;
 }
 
 export interface ApiToken {

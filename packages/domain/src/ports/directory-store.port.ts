@@ -14,6 +14,13 @@ export interface DirectoryStorePort {
   loadDirectory(scopeId: string): Promise<DirectoryState>;
   /** Applies a change set atomically; applying the same set twice changes nothing. */
   applyDirectoryChanges(scopeId: string, changes: DirectoryChangeSet): Promise<WriteStats>;
+  /**
+   * The directory stream's unit of work: applies a snapshot's change set **and the stream's
+   * cursor** (`directoryCursor`, stored under the `directory` stream) in one transaction, so a
+   * crash never leaves one without the other (a one-shot force consumed without its snapshot, or
+   * applied twice).
+   */
+  applySnapshot(scopeId: string, changes: DirectoryChangeSet, directoryCursor: unknown): Promise<WriteStats>;
 
   /** The scope's usage records, keyed by {@link usageKey}. */
   loadUsage(scopeId: string): Promise<ReadonlyMap<UsageKey, UsageRecord>>;

@@ -121,6 +121,25 @@ describe("isLater", () => {
   });
 });
 
+describe("foldUsage: use without an assignment", () => {
+  it("keeps a successful SSO login of a user not assigned to the app (assignments play no part in matching)", () => {
+    // u2 is assigned nothing; u1's assignment to a1 was removed: both logins are last use all the same.
+    const withAssignments = buildUsageMatchIndex({
+      users: new Map([["u1", user("u1", "jane", "jane@corp.example")], ["u2", user("u2", "bob", "bob@corp.example")]]),
+      applications: new Map([["a1", app("a1", "https://sso.jumpcloud.com/saml2/salesforce")]]),
+      groups: new Map(),
+      assignments: new Map([["a1/u1", { applicationId: "a1", userId: "u1", direct: true, groupIds: [], removedAt: "2026-01-02T00:00:00.000Z" }]]),
+    } as Parameters<typeof buildUsageMatchIndex>[0]);
+    const result = fold(
+      [sso("e1", "2026-01-01T10:00:00Z", { id: "u1", type: "user" }, { id: "a1", name: "salesforce" }), sso("e2", "2026-01-03T10:00:00Z", { id: "u2", type: "user" }, { id: "a1", name: "salesforce" })],
+      new Map(),
+      withAssignments,
+    );
+    expect(result.changes.map((r) => [r.userId, r.applicationId, r.eventId])).toEqual([["u1", "a1", "e1"], ["u2", "a1", "e2"]]);
+    expect(result.stats).toMatchObject({ matched: 2, unmatched: 0 });
+  });
+});
+
 describe("foldUsage: user portal", () => {
   it("records a successful login by id, username or email (any case)", () => {
     const r = fold([

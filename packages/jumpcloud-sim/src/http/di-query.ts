@@ -1,6 +1,6 @@
 // Directory Insights: EventQuery validation and execution (API-NOTES §9 and the DI spec's info).
 import { SimError } from "../errors.js";
-import { type EventRecord, type Org, eventTimestamp, materialize, serializeEvent } from "../model.js";
+import { type EventLog, type EventRecord, type Org, eventTimestamp, materialize, serializeEvent } from "../model.js";
 import { isVisible } from "../truth.js";
 
 export const DI_DEFAULT_LIMIT = 1000;
@@ -237,6 +237,7 @@ export function parseEventQuery(body: unknown, now: number): EventQuery {
 
 interface Cursor {
   org: Org;
+  log: EventLog;
   i: number;
 }
 
@@ -246,12 +247,16 @@ interface Cursor {
  */
 export function* matching(orgs: Org[], q: EventQuery, now: number, retentionDays: number): Generator<EventView> {
   const effectiveEnd = Math.min(q.endMs ?? now, now);
-  const cursors: Cursor[] = orgs.map((org) => {
-    const log = org.events;
+  // The software stream lives in a log of its own: a directory query never walks it, nor a
+  // software query the directory's half a million events.
+  const wantSoftware = q.services === "all" || q.services.has("software");
+  const wantOthers = q.services === "all" || [...q.services].some((s) => s !== "software");
+  const logs = orgs.flatMap((org) => [...(wantOthers ? [{ org, log: org.events }] : []), ...(wantSoftware ? [{ org, log: org.softwareEvents }] : [])]);
+  const cursors: Cursor[] = logs.map(({ org, log }) => {
     if (!q.desc) {
       let i = log.lowerBound(q.startMs);
       if (q.searchAfter !== null) i = Math.max(i, log.afterKey(q.searchAfter[0], q.searchAfter[1]));
-      return { org, i };
+      return { org, log, i };
     }
     let i = log.lowerBound(effectiveEnd + 1) - 1;
     if (q.searchAfter !== null) {
@@ -267,13 +272,13 @@ export function* matching(orgs: Org[], q: EventQuery, now: number, retentionDays
       }
       i = Math.min(i, lo - 1);
     }
-    return { org, i };
+    return { org, log, i };
   });
   for (;;) {
     let best: Cursor | null = null;
     let bestRec: EventRecord | null = null;
     for (const c of cursors) {
-      const r = c.org.events.records[c.i];
+      const r = c.log.records[c.i];
       if (r === undefined || c.i < 0) continue;
       if (!q.desc ? r.ms > effectiveEnd : r.ms < q.startMs) continue;
       if (bestRec === null || (!q.desc ? before(r, bestRec) : before(bestRec, r))) {

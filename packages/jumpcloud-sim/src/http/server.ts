@@ -20,12 +20,20 @@ export interface ServerDeps {
   /** The main key (revokeKeyAfterRequests revokes it). */
   mainKey: () => string;
   latencyMs?: number | { min: number; max: number };
+  latencyOnClock?: boolean;
 }
 
 export class StatsRecorder {
   private s: SimStats = StatsRecorder.empty();
   static empty(): SimStats {
-    return { total: 0, byStatus: {}, byRoute: {}, served429: 0, faults: { "429": 0, "5xx": 0, drop: 0, malformed: 0, shortPage: 0 } };
+    return {
+      total: 0,
+      byStatus: {},
+      byRoute: {},
+      served429: 0,
+      faults: { "429": 0, "5xx": 0, drop: 0, malformed: 0, shortPage: 0, stall: 0 },
+      writes: { attempted: 0, applied: 0, byRoute: {} },
+    };
   }
   record(routeKey: string, status: string): void {
     this.s.total++;
@@ -34,6 +42,16 @@ export class StatsRecorder {
     r.total++;
     r.byStatus[status] = (r.byStatus[status] ?? 0) + 1;
     if (status === "429") this.s.served429++;
+  }
+  write(routeKey: string, applied: boolean): void {
+    const w = this.s.writes;
+    const r = (w.byRoute[routeKey] ??= { attempted: 0, applied: 0 });
+    w.attempted++;
+    r.attempted++;
+    if (applied) {
+      w.applied++;
+      r.applied++;
+    }
   }
   fault(kind: keyof SimStats["faults"]): void {
     this.s.faults[kind]++;
@@ -52,9 +70,9 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(v) ? v.join(", ") : v;
 }
 
-function errorBody(route: Route | null, status: number, message: string): unknown {
+function errorBody(route: Route | null, status: number, message: string, details?: readonly Record<string, unknown>[]): unknown {
   if (route?.family === "di") return { message };
-  return { code: status, message, status: STATUS_CODES[status] ?? "Error" };
+  return { code: status, message, status: STATUS_CODES[status] ?? "Error", ...(details === undefined ? {} : { details }) };
 }
 
 function requestId(seq: number): string {
@@ -120,6 +138,21 @@ export function toJsonParts(body: unknown): Buffer[] {
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/** A stall must not keep the process (or `close()`) waiting: the timer is unref'd, the socket may be gone. */
+const stallFor = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+
+/** Resolves once the world's clock reaches `at` (checked every 10 ms; the timer keeps no process alive). */
+function untilClock(world: World, at: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (world.clock.now().getTime() >= at) return resolve();
+    const timer = setInterval(() => {
+      if (world.clock.now().getTime() < at) return;
+      clearInterval(timer);
+      resolve();
+    }, 10);
+    timer.unref();
+  });
+}
 
 export function createSimServer(deps: ServerDeps, stats: StatsRecorder): Server {
   const { world, faults } = deps;
@@ -228,7 +261,7 @@ export function createSimServer(deps: ServerDeps, stats: StatsRecorder): Server 
     const lat = deps.latencyMs;
     if (lat !== undefined) {
       const ms = typeof lat === "number" ? lat : lat.min + ((mix32(requests, 0x1a7) / 4294967296) * (lat.max - lat.min + 1)) | 0;
-      if (ms > 0) await sleep(ms);
+      if (ms > 0) await (deps.latencyOnClock === true ? untilClock(deps.world, deps.world.clock.now().getTime() + ms) : sleep(ms));
     }
 
     if (route === null) {
@@ -259,15 +292,25 @@ export function createSimServer(deps: ServerDeps, stats: StatsRecorder): Server 
         stats.record(routeKey, String(decision.status));
         send(res, { status: decision.status, body: errorBody(route, decision.status, STATUS_CODES[decision.status] ?? "Server Error") });
         return;
+      case "stall":
       case "malformed":
       case "none":
         break;
     }
     const readOnly = method === "GET" || route.family === "di";
+    if (decision.kind === "stall" && !decision.afterApply) {
+      stats.fault("stall");
+      stats.record(routeKey, "stalled");
+      if (!readOnly) stats.write(routeKey, false);
+      await stallFor(decision.ms);
+      req.socket.destroy();
+      return;
+    }
     if (decision.kind === "malformed" && !readOnly) {
       // A write is not applied when its answer is garbage: state stays consistent.
       stats.fault("malformed");
       stats.record(routeKey, "200");
+      stats.write(routeKey, false);
       send(res, { status: 200, body: { results: [] } }, true);
       return;
     }
@@ -303,12 +346,21 @@ export function createSimServer(deps: ServerDeps, stats: StatsRecorder): Server 
       };
       reply = route.handler(ctx);
     } catch (err) {
-      if (err instanceof SimError) reply = { status: err.status, body: errorBody(route, err.status, err.message) };
+      if (err instanceof SimError) reply = { status: err.status, body: errorBody(route, err.status, err.message, err.details) };
       else {
         reply = { status: 500, body: errorBody(route, 500, `internal error: ${(err as Error).message}`) };
       }
     }
     if (route.family === "di" && reply.status >= 400) reply.headers = { ...reply.headers, "X-Request-Id": requestId(requests) };
+    if (!readOnly) stats.write(routeKey, reply.status >= 200 && reply.status < 300);
+    if (decision.kind === "stall") {
+      // Applied, but the answer never arrives in time: the caller cannot tell whether it happened.
+      stats.fault("stall");
+      stats.record(routeKey, "stalled");
+      await stallFor(decision.ms);
+      req.socket.destroy();
+      return;
+    }
     const malformed = decision.kind === "malformed" && reply.status === 200;
     if (malformed) stats.fault("malformed");
     stats.record(routeKey, String(reply.status));

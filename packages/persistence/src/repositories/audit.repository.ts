@@ -1,4 +1,4 @@
-import type { AuditEntry, AuditPort } from "@jumpcloud-sync/domain";
+import type { AuditEntry, AuditPort, AuditQuery } from "@jumpcloud-sync/domain";
 import { decodeCursor, encodeCursor, str, toDate, type Db, type Param } from "../db.js";
 import { clampLimit } from "./sync-run.repository.js";
 
@@ -26,12 +26,27 @@ export class AuditRepository implements AuditPort {
   }
 
   /** Newest first. */
-  async list(query: { target?: string; cursor?: string; limit: number }): Promise<{ items: (AuditEntry & { id: string })[]; nextCursor: string | null }> {
+  async list(query: AuditQuery): Promise<{ items: (AuditEntry & { id: string })[]; nextCursor: string | null }> {
     const where: string[] = [];
     const params: Param[] = [];
-    if (query.target !== undefined) {
-      where.push("target = ?");
-      params.push(query.target);
+    for (const [column, value] of [["target", query.target], ["actor", query.actor], ["outcome", query.outcome]] as const) {
+      if (value === undefined) continue;
+      where.push(`${column} = ?`);
+      params.push(value);
+    }
+    if (query.action !== undefined) {
+      if (query.action.endsWith(".")) {
+        // A prefix: compared as a range, so `_` and `%` in it stay literal and the index serves it.
+        where.push("action >= ? and action < ?");
+        params.push(query.action, `${query.action.slice(0, -1)}/`);
+      } else {
+        where.push("action = ?");
+        params.push(query.action);
+      }
+    }
+    if (query.since !== undefined) {
+      where.push("at >= ?");
+      params.push(query.since);
     }
     if (query.cursor !== undefined) {
       const [id] = decodeCursor(query.cursor, 1);

@@ -110,38 +110,45 @@ export class DirectoryQueryRepository implements DirectoryQueryPort {
     });
   }
 
-  /** The users assigned to the application now (live assignments), by user id. */
+  /**
+   * The application's users, by user id: everyone assigned now, and everyone with a recorded SSO
+   * login into it (assigned or not: access kept after an unassignment is what an audit looks for).
+   */
   async listApplicationUsers(scopeId: string, applicationId: string, page: { cursor?: string; limit: number }): Promise<Page<ApplicationUserView>> {
     const limit = clampLimit(page.limit);
-    const params: Param[] = [scopeId, applicationId];
+    const params: Param[] = [scopeId, applicationId, scopeId, applicationId, scopeId, applicationId, scopeId];
     let after = "";
     if (page.cursor !== undefined) {
       const [userId] = decodeCursor(page.cursor, 1);
-      after = "and s.user_id > ?";
+      after = "where x.user_id > ?";
       params.push(String(userId));
     }
     return this.#db.session(async (s) => {
       const rows = await s.all(
-        `select s.user_id, s.direct, s.group_ids, u.username from app_assignment s
-         left join directory_user u on u.scope_id = s.scope_id and u.id = s.user_id
-         where s.scope_id = ? and s.application_id = ? and s.removed_at is null ${after}
-         order by s.user_id limit ${limit + 1}`,
+        `select x.user_id, s.direct, s.group_ids, s.user_id as assigned_user, u.username from (
+           select user_id from app_assignment where scope_id = ? and application_id = ? and removed_at is null
+           union
+           select user_id from usage_record where scope_id = ? and application_id = ?
+         ) x
+         left join app_assignment s on s.scope_id = ? and s.application_id = ? and s.user_id = x.user_id and s.removed_at is null
+         left join directory_user u on u.scope_id = ? and u.id = x.user_id
+         ${after}
+         order by x.user_id limit ${limit + 1}`,
         params,
       );
       const pageRows = rows.slice(0, limit);
       const coverage = await coverageOf(s, [scopeId]);
-      const usage = await usageOf(
-        s,
-        scopeId,
-        pageRows.map((r) => str(r["user_id"])),
-      );
+      const userIds = pageRows.map((r) => str(r["user_id"]));
+      const usage = await usageOf(s, scopeId, userIds);
       const items = pageRows.map((r): ApplicationUserView => {
         const userId = str(r["user_id"]);
+        const assigned = r["assigned_user"] !== null && r["assigned_user"] !== undefined;
         return {
           userId,
           username: strOrNull(r["username"]) ?? userId,
-          direct: toBool(r["direct"]),
-          groupIds: parseIds(r["group_ids"]),
+          assigned,
+          direct: assigned && toBool(r["direct"]),
+          groupIds: assigned ? parseIds(r["group_ids"]) : [],
           lastUsed: lastUsed(usage.get(`${userId}/${applicationId}`), coverage.get(scopeId)),
         };
       });
@@ -169,11 +176,21 @@ export class DirectoryQueryRepository implements DirectoryQueryPort {
         const key = `${scopeId}/${str(a["user_id"])}`;
         assignments.set(key, [...(assignments.get(key) ?? []), a]);
       }
-      const appIds = [...new Set(assigned.map((a) => str(a["application_id"])))];
+      const scopeUsage = await usageOf(s, scopeId, userIds);
+      for (const [k, v] of scopeUsage) usage.set(`${scopeId}/${k}`, v);
+      // Apps used without any assignment row (never assigned, or through a group since removed)
+      // are the user's apps too: an audit looks for exactly those.
+      for (const key of scopeUsage.keys()) {
+        const [userId = "", applicationId = ""] = key.split("/");
+        if (applicationId === "") continue;
+        const list = assignments.get(`${scopeId}/${userId}`) ?? [];
+        if (list.some((a) => str(a["application_id"]) === applicationId)) continue;
+        assignments.set(`${scopeId}/${userId}`, [...list, { application_id: applicationId, direct: false, group_ids: "[]", removed_at: null, unassigned: true }]);
+      }
+      const appIds = [...new Set([...assignments.entries()].filter(([k]) => k.startsWith(`${scopeId}/`)).flatMap(([, list]) => list.map((a) => str(a["application_id"]))))];
       for (const a of await selectIn(s, `select * from directory_application where scope_id = ? and id in`, [scopeId], appIds)) {
         apps.set(`${scopeId}/${str(a["id"])}`, a);
       }
-      for (const [k, v] of await usageOf(s, scopeId, userIds)) usage.set(`${scopeId}/${k}`, v);
     }
     return rows.map((r): UserView => {
       const scopeId = str(r["scope_id"]);
@@ -185,10 +202,12 @@ export class DirectoryQueryRepository implements DirectoryQueryPort {
           const app = apps.get(`${scopeId}/${applicationId}`);
           const assignmentRemoved = toIsoOrNull(a["removed_at"]);
           const appRemoved = app === undefined ? null : toIsoOrNull(app["removed_at"]);
+          const unassigned = a["unassigned"] === true;
           return {
             applicationId,
             name: app === undefined ? applicationId : str(app["name"]),
             displayLabel: app === undefined ? null : strOrNull(app["display_label"]),
+            assigned: !unassigned && assignmentRemoved === null && appRemoved === null,
             direct: toBool(a["direct"]),
             groupIds: parseIds(a["group_ids"]),
             lastUsed: lastUsed(usage.get(`${scopeId}/${user.id}/${applicationId}`), cov),
@@ -219,6 +238,8 @@ export class DirectoryQueryRepository implements DirectoryQueryPort {
     const byScope = groupByScope(rows);
     const coverage = await coverageOf(s, [...byScope.keys()]);
     const assigned = new Map<string, number>();
+    const usedBy = new Map<string, number>();
+    const users = new Map<string, number>();
     const latest = new Map<string, UsageHit>();
     for (const [scopeId, scopeRows] of byScope) {
       const appIds = scopeRows.map((r) => str(r["id"]));
@@ -230,6 +251,24 @@ export class DirectoryQueryRepository implements DirectoryQueryPort {
         "group by application_id",
       )) {
         assigned.set(`${scopeId}/${str(c["application_id"])}`, Number(c["n"]));
+      }
+      // One usage row per (user, app): a count of rows is a count of users.
+      for (const c of await selectIn(s, `select application_id, count(*) as n from usage_record where scope_id = ? and application_id in`, [scopeId], appIds, "group by application_id")) {
+        usedBy.set(`${scopeId}/${str(c["application_id"])}`, Number(c["n"]));
+      }
+      for (let i = 0; i < appIds.length; i += 5_000) {
+        const slice = appIds.slice(i, i + 5_000);
+        const marks = slice.map(() => "?").join(", ");
+        for (const c of await s.all(
+          `select application_id, count(*) as n from (
+             select application_id, user_id from app_assignment where scope_id = ? and removed_at is null and application_id in (${marks})
+             union
+             select application_id, user_id from usage_record where scope_id = ? and application_id in (${marks})
+           ) x group by application_id`,
+          [scopeId, ...slice, scopeId, ...slice],
+        )) {
+          users.set(`${scopeId}/${str(c["application_id"])}`, Number(c["n"]));
+        }
       }
       const hits = await selectIn(
         s,
@@ -258,6 +297,8 @@ export class DirectoryQueryRepository implements DirectoryQueryPort {
         ssoUrl: app.ssoUrl,
         active: app.active,
         assignedUsers: assigned.get(`${scopeId}/${app.id}`) ?? 0,
+        usedBy: usedBy.get(`${scopeId}/${app.id}`) ?? 0,
+        users: users.get(`${scopeId}/${app.id}`) ?? 0,
         lastUsed: lastUsed(latest.get(`${scopeId}/${app.id}`), coverage.get(scopeId)),
         removedAt: app.removedAt,
         updatedAt: toDate(r["updated_at"]).toISOString(),

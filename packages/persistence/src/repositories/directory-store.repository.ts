@@ -1,4 +1,5 @@
 import {
+  DIRECTORY_STREAM,
   isLater,
   type AppAssignment,
   type AssignmentKey,
@@ -21,7 +22,7 @@ import { chunks, parseIso, str, strOrNull, toBool, toIsoOrNull, valuesList, type
 import { addStats, freshKeys, splitPair, upsertBatch, writeEntityChanges, ZERO, type TableSpec } from "./table-writer.js";
 import { saveCursor } from "./cursor.repository.js";
 
-const USER: TableSpec<DirectoryUser> = {
+export const USER: TableSpec<DirectoryUser> = {
   table: "directory_user",
   keys: ["id"],
   values: [
@@ -129,15 +130,25 @@ export class DirectoryStoreRepository implements DirectoryStorePort {
   }
 
   async applyDirectoryChanges(scopeId: string, changes: DirectoryChangeSet): Promise<WriteStats> {
-    const now = new Date();
+    return this.#db.tx((s) => this.#applyChanges(s, scopeId, changes, new Date()));
+  }
+
+  async applySnapshot(scopeId: string, changes: DirectoryChangeSet, directoryCursor: unknown): Promise<WriteStats> {
     return this.#db.tx(async (s) => {
-      let stats = ZERO;
-      stats = addStats(stats, await writeEntityChanges(s, this.#db, scopeId, USER, changes.users, (u) => u.id, now));
-      stats = addStats(stats, await writeEntityChanges(s, this.#db, scopeId, GROUP, changes.groups, (g) => g.id, now));
-      stats = addStats(stats, await writeEntityChanges(s, this.#db, scopeId, APPLICATION, changes.applications, (a) => a.id, now));
-      stats = addStats(stats, await writeEntityChanges(s, this.#db, scopeId, ASSIGNMENT, changes.assignments, (a) => `${a.applicationId}/${a.userId}`, now));
+      const now = new Date();
+      const stats = await this.#applyChanges(s, scopeId, changes, now);
+      await saveCursor(s, scopeId, DIRECTORY_STREAM, directoryCursor, now);
       return stats;
     });
+  }
+
+  async #applyChanges(s: Session, scopeId: string, changes: DirectoryChangeSet, now: Date): Promise<WriteStats> {
+    let stats = ZERO;
+    stats = addStats(stats, await writeEntityChanges(s, this.#db, scopeId, USER, changes.users, (u) => u.id, now));
+    stats = addStats(stats, await writeEntityChanges(s, this.#db, scopeId, GROUP, changes.groups, (g) => g.id, now));
+    stats = addStats(stats, await writeEntityChanges(s, this.#db, scopeId, APPLICATION, changes.applications, (a) => a.id, now));
+    stats = addStats(stats, await writeEntityChanges(s, this.#db, scopeId, ASSIGNMENT, changes.assignments, (a) => `${a.applicationId}/${a.userId}`, now));
+    return stats;
   }
 
   async loadUsage(scopeId: string): Promise<ReadonlyMap<UsageKey, UsageRecord>> {

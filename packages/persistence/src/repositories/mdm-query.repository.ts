@@ -197,45 +197,38 @@ export class MdmQueryRepository implements MdmQueryPort {
   }
 
   async listInstalledApps(query: InstalledAppQuery): Promise<Page<InstalledAppView>> {
-    const where: string[] = [];
-    const params: Param[] = [];
-    if (query.scopeId !== undefined) {
-      where.push("i.scope_id = ?");
-      params.push(query.scopeId);
-    }
+    // Filters on one installation row (the scope and the keyset come separately).
+    const filters: string[] = [];
+    const filterParams: Param[] = [];
     if (query.search !== undefined && query.search.trim() !== "") {
       const pattern = likePattern(query.search.trim());
-      where.push(`(lower(i.app_key) like ? escape '\\' or lower(i.name) like ? escape '\\')`);
-      params.push(pattern, pattern);
+      filters.push(`(lower(i.app_key) like ? escape '\\' or lower(i.name) like ? escape '\\')`);
+      filterParams.push(pattern, pattern);
     }
     if (query.source !== undefined) {
       if (!INSTALLATION_SOURCES.includes(query.source)) throw new RangeError(`unknown installation source: ${String(query.source)}`);
-      where.push("i.source = ? and i.removed_at is null");
-      params.push(query.source);
+      filters.push("i.source = ? and i.removed_at is null");
+      filterParams.push(query.source);
     }
     // "Some row written since" is "the latest write since", and removals count: the row may be a tombstone.
     if (query.updatedSince !== undefined) {
-      where.push("i.updated_at >= ?");
-      params.push(query.updatedSince);
+      filters.push("i.updated_at >= ?");
+      filterParams.push(query.updatedSince);
     } else if (query.source === undefined) {
-      where.push("i.removed_at is null");
+      filters.push("i.removed_at is null");
     }
     const limit = clampLimit(query.limit);
     return this.#db.session(async (s) => {
-      // Candidates in key order straight off the (scope_id, app_key) index, a batch at a time: a
-      // GROUP BY over every installation of the scope with HAVING would aggregate all of them
-      // before the LIMIT. The views then keep only apps with a live row on a live device (a
-      // candidate may have none: a tombstone, or a deleted device), so a batch may come up short
-      // and the next one continues after its last candidate.
+      // Candidates come a batch at a time in key order; the views keep only apps with a live row
+      // on a live device (a candidate found through `updatedSince` may be a tombstone), so a
+      // batch may come up short and the next one continues after its last candidate.
       const items: InstalledAppView[] = [];
       let after: string | undefined = query.cursor;
       let more = false;
       for (;;) {
-        const w = [...where];
-        const p = [...params];
-        scopedKeyset(after, "i.scope_id", "i.app_key", w, p);
         const batch = Math.min(1000, limit + 1 - items.length);
-        const rows = await s.all(`select i.scope_id, i.app_key from installation i ${LIVE_ON_LIVE_DEVICE} ${whereSql(w)} group by i.scope_id, i.app_key order by i.scope_id, i.app_key limit ${batch}`, p);
+        const rows =
+          query.scopeId === undefined ? await this.#candidatesAcrossScopes(s, filters, filterParams, after, batch) : await this.#candidatesInScope(s, query.scopeId, filters, filterParams, after, batch);
         items.push(...(await this.#installedAppViews(s, rows)));
         const last = rows.at(-1);
         if (items.length > limit) {
@@ -251,6 +244,41 @@ export class MdmQueryRepository implements MdmQueryPort {
     });
   }
 
+  /**
+   * The next `batch` app keys of one scope by a loose index scan: each step asks the
+   * (scope_id, app_key) index for the first key after the previous one with a matching row on a
+   * live device, so a popular app costs one probe, not a pass over its thousands of rows (a
+   * GROUP BY would aggregate every installation before the LIMIT).
+   */
+  async #candidatesInScope(s: Session, scopeId: string, filters: readonly string[], filterParams: readonly Param[], cursor: string | undefined, batch: number): Promise<Row[]> {
+    let start = "";
+    if (cursor !== undefined) {
+      const [cursorScope, key] = decodeCursor(cursor, 2).map(String) as [string, string];
+      if (cursorScope > scopeId) return [];
+      if (cursorScope === scopeId) start = key;
+    }
+    const match = ["exists (select 1 from device d where d.scope_id = i.scope_id and d.id = i.device_id and d.removed_at is null)", ...filters].join(" and ");
+    const next = (from: string) => `(select i.app_key from installation i where i.scope_id = ? and i.app_key > ${from} and ${match} order by i.app_key limit 1)`;
+    const rows = await s.all(
+      `with recursive k (n, app_key) as (
+         select 1, ${next("?")}
+         union all
+         select k.n + 1, ${next("k.app_key")} from k where k.app_key is not null and k.n < ${batch}
+       )
+       select app_key from k where app_key is not null`,
+      [scopeId, start, ...filterParams, scopeId, ...filterParams],
+    );
+    return rows.map((r) => ({ scope_id: scopeId, app_key: str(r["app_key"]) }));
+  }
+
+  /** Without a scope: grouped candidates on (scope_id, app_key) (an operator's view across scopes). */
+  async #candidatesAcrossScopes(s: Session, filters: readonly string[], filterParams: readonly Param[], cursor: string | undefined, batch: number): Promise<Row[]> {
+    const where = [...filters];
+    const params = [...filterParams];
+    scopedKeyset(cursor, "i.scope_id", "i.app_key", where, params);
+    return s.all(`select i.scope_id, i.app_key from installation i ${LIVE_ON_LIVE_DEVICE} ${whereSql(where)} group by i.scope_id, i.app_key order by i.scope_id, i.app_key limit ${batch}`, params);
+  }
+
   async getInstalledApp(scopeId: string, appKey: string): Promise<InstalledAppView | null> {
     return this.#db.session(async (s) => (await this.#installedAppViews(s, [{ scope_id: scopeId, app_key: appKey }]))[0] ?? null);
   }
@@ -261,13 +289,18 @@ export class MdmQueryRepository implements MdmQueryPort {
     for (const [scopeId, scopeRows] of groupByScope(rows)) {
       const keys = scopeRows.map((r) => str(r["app_key"]));
       const totals = new Map<string, Row>();
+      // Devices, users (through live bindings: left join, a device may have none), seen range and
+      // latest write in one pass over the page's rows.
       for (const t of await selectIn(
         s,
         `select i.app_key, count(distinct case when i.removed_at is null then i.device_id end) as devices,
+                count(distinct case when i.removed_at is null then b.user_id end) as users,
                 min(case when i.removed_at is null then i.first_seen_at end) as first_seen,
                 max(case when i.removed_at is null then i.last_seen_at end) as last_seen,
                 max(i.updated_at) as updated
-         from installation i ${LIVE_ON_LIVE_DEVICE} where i.scope_id = ? and i.app_key in`,
+         from installation i ${LIVE_ON_LIVE_DEVICE}
+         left join device_binding b on b.scope_id = i.scope_id and b.device_id = i.device_id and b.removed_at is null
+         where i.scope_id = ? and i.app_key in`,
         [scopeId],
         keys,
         "group by i.app_key having sum(case when i.removed_at is null then 1 else 0 end) > 0",
@@ -286,18 +319,6 @@ export class MdmQueryRepository implements MdmQueryPort {
         const k = str(r["app_key"]);
         detail.set(k, [...(detail.get(k) ?? []), r]);
       }
-      const users = new Map<string, number>();
-      for (const u of await selectIn(
-        s,
-        `select i.app_key, count(distinct b.user_id) as n from installation i ${LIVE_ON_LIVE_DEVICE}
-         join device_binding b on b.scope_id = i.scope_id and b.device_id = i.device_id and b.removed_at is null
-         where i.scope_id = ? and i.removed_at is null and i.app_key in`,
-        [scopeId],
-        keys,
-        "group by i.app_key",
-      )) {
-        users.set(str(u["app_key"]), Number(u["n"]));
-      }
       for (const appKey of keys) {
         const t = totals.get(appKey);
         if (t === undefined) continue;
@@ -311,7 +332,7 @@ export class MdmQueryRepository implements MdmQueryPort {
           appKey,
           name: names.sort()[0] ?? appKey,
           devices: Number(t["devices"]),
-          users: users.get(appKey) ?? 0,
+          users: Number(t["users"]),
           sources,
           versions: distinctSorted(d.map((r) => strOrNull(r["version"]))),
           managedAppIds: distinctSorted(d.filter((r) => r["source"] === "managed").map((r) => str(r["ref"]))),
