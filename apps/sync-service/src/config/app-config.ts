@@ -34,6 +34,8 @@ export interface SyncConfig {
   readonly usageFlushPages: number;
   /** Directory: a full snapshot at least this often (ms); incremental runs in between; 0 = always full. */
   readonly directoryFullSnapshotMs: number;
+  /** MDM devices stream: the cadence of full binding traversals (incremental ones in between). */
+  readonly mdm: { readonly fullTraversalMs: number };
   readonly shutdownGraceMs: number;
 }
 
@@ -95,6 +97,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>, o
       insights: { overlapMs: e.JCS_INSIGHTS_OVERLAP_MINUTES * 60_000, maxLookbackMs: e.JCS_INSIGHTS_LOOKBACK_DAYS * 86_400_000, lagMs: 1_000 },
       usageFlushPages: e.JCS_USAGE_FLUSH_PAGES,
       directoryFullSnapshotMs: e.JCS_DIRECTORY_FULL_SNAPSHOT_HOURS * 3_600_000,
+      mdm: { fullTraversalMs: e.JCS_MDM_FULL_TRAVERSAL_HOURS * 3_600_000 },
       shutdownGraceMs: e.JCS_SHUTDOWN_GRACE_MS,
     },
   };

@@ -66,6 +66,11 @@ export const environmentSchema = z
      * event); between them, incremental runs from Directory Insights change events. 0 = always full.
      */
     JCS_DIRECTORY_FULL_SNAPSHOT_HOURS: int(0, 24 * 30).default(24),
+    /**
+     * MDM devices: hours between full re-traversals of every device's bound users. In between, a
+     * run re-traverses only new devices and those Directory Insights reports changed.
+     */
+    JCS_MDM_FULL_TRAVERSAL_HOURS: int(1, 90 * 24).default(24),
     /** Stop after the current page on SIGTERM; abort in-flight requests after this grace. */
     JCS_SHUTDOWN_GRACE_MS: int(0, 600_000).default(15_000),
   })

@@ -43,9 +43,7 @@ describeOnDatabases("directory sync against the stand-in (whole directory vs gro
     expect(streamOf(result, "directory").counters).toMatchObject({ created: expect.any(Number) as number });
 
     // The usage window resumed from the checkpoint minus the overlap, never from the start.
-    // One query by the usage stream, one by the directory stream (its change events).
-    const usageQueries = sim.stats().byRoute["POST /insights/directory/v1/events"]?.total ?? 0;
-    expect(usageQueries).toBe(2);
+    // (The MDM streams query Directory Insights too: the usage stream's own requests count here.)
     expect(streamOf(result, "usage").counters.requests).toBe(1);
 
     // A no-op run: nothing changes upstream, nothing is written.
