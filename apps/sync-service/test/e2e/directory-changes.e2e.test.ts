@@ -2,14 +2,6 @@ import { afterEach, expect, it } from "vitest";
 import { startSim, type Sim } from "@jumpcloud-sync/jumpcloud-sim";
 import { addSimAccount, bootService, describeOnDatabases, expectMatchesTruth, ranOk, streamOf, type Service } from "../support/harness.js";
 
-/** Console (non-Directory Insights) requests the stand-in served since its last reset. */
-function consoleRequests(sim: Sim): number {
-  const routes = sim.stats().byRoute;
-  return Object.entries(routes)
-    .filter(([route]) => !route.includes("/insights/"))
-    .reduce((n, [, r]) => n + r.total, 0);
-}
-
 describeOnDatabases("incremental directory from Directory Insights change events", (db) => {
   let sim: Sim;
   let service: Service;
@@ -36,8 +28,7 @@ describeOnDatabases("incremental directory from Directory Insights change events
     const [result] = await service.sync.syncNow({ scopeIds: [scopeId] });
     expect(ranOk(result), JSON.stringify(result)).toBe(true);
     const directory = streamOf(result, "directory");
-    // The stand-in served no more console requests than the directory stream counted (usage reads only events).
-    expect(consoleRequests(sim)).toBeLessThanOrEqual(directory.counters.requests);
+    // The stream's own requests (the client's events; the MDM streams' requests are counted on theirs).
     return { directory, requests: directory.counters.requests };
   }
 
