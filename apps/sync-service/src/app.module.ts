@@ -7,6 +7,7 @@ import { ActionsModule } from "./actions/actions.module.js";
 import { ApiModule } from "./api/api.module.js";
 import { ConfigModule, type AppConfig } from "./config/index.js";
 import { DirectoryModule } from "./directory/directory.module.js";
+import { InventoryModule } from "./inventory/inventory.module.js";
 import { HealthModule } from "./health/health.module.js";
 import { LoggingModule } from "./logging/index.js";
 import { MetricsModule } from "./metrics/metrics.module.js";
@@ -42,6 +43,7 @@ export class AppModule {
         SyncCoreModule.forRoot(options.clock ?? systemClock),
         AccountsModule,
         DirectoryModule,
+        InventoryModule,
         sync,
         HealthModule,
         MetricsModule,

@@ -507,6 +507,7 @@ class JumpCloudClientImpl implements JumpCloudClient {
       emit: this.#emit,
       family: "systeminsights",
       limit,
+      ...(opts.endOnShortPage === true ? { endOnShortPage: true } : {}),
       fetchPage: (skip, pageLimit) =>
         call(operation, ctx, () =>
           this.console.GET(path, {

@@ -22,3 +22,9 @@ export type SyncCoreStore = Pick<Store, "runs" | "leases" | "orm" | "accounts" |
 export type DirectoryAreaStore = Pick<Store, "directory" | "cursors">;
 
 export const STORE = Symbol("STORE");
+
+/**
+ * The inventory area (System Insights): its rows and device statuses, and the devices the `devices`
+ * stream stored (read only: the snapshot instant of Linux rows, which devices report at all).
+ */
+export type InventoryAreaStore = Pick<Store, "inventory" | "mdm">;

@@ -48,6 +48,7 @@ describeOnDatabases("a sync process killed mid-sync (SIGKILL) or stopped (SIGTER
       JCS_LEASE_TTL_MS: String(LEASE_TTL_MS),
       JCS_RATE_LIMIT_PER_MINUTE: "100000",
       JCS_LOG_LEVEL: "warn",
+      JCS_INVENTORY_ENABLED: "false",
       SIM_KEY: sim.credentials.apiKey,
     };
     const add = await cli(["accounts", "add", "--name", name, "--api-key-env", "SIM_KEY", "--console-url", sim.consoleBaseUrl, "--insights-url", sim.insightsBaseUrl], env).exit;
@@ -173,6 +174,7 @@ describeOnDatabases("a 2,000-user org: SIGKILL mid-usage while users keep loggin
       JCS_LEASE_TTL_MS: String(LEASE_TTL_MS),
       JCS_RATE_LIMIT_PER_MINUTE: "100000",
       JCS_LOG_LEVEL: "warn",
+      JCS_INVENTORY_ENABLED: "false",
       SIM_KEY: sim.credentials.apiKey,
     };
     const add = await cli(["accounts", "add", "--name", "big", "--api-key-env", "SIM_KEY", "--console-url", sim.consoleBaseUrl, "--insights-url", sim.insightsBaseUrl], env).exit;

@@ -19,6 +19,8 @@ const TEST_ENV: Record<string, string> = {
   JCS_RETRY_MAX_DELAY_MS: "40",
   JCS_RATE_LIMIT_PER_MINUTE: "100000",
   JCS_LOG_LEVEL: process.env.JCS_TEST_LOG_LEVEL ?? "silent",
+  // Suites about other streams run without the inventory stream; inventory*.e2e turns it on.
+  JCS_INVENTORY_ENABLED: "false",
 };
 
 export interface ApiResult<T = unknown> {

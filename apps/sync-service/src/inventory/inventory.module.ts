@@ -1,0 +1,7 @@
+import { Module } from "@nestjs/common";
+import { InventoryJob } from "./inventory.job.js";
+import { InventoryStreams } from "./inventory-streams.provider.js";
+
+/** The inventory sync area (issue 12): System Insights software tables → `inventory` installations. */
+@Module({ providers: [InventoryStreams, InventoryJob] })
+export class InventoryModule {}
