@@ -24,5 +24,6 @@ export * from "./rules/usage.js";
 export * from "./rules/backoff.js";
 export * from "./rules/mdm.js";
 export * from "./rules/inventory.js";
+export * from "./rules/app-catalog-view.js";
 // App identity: one product under its many names (installed apps, extensions, managed apps, SSO)
 export * from "./identity/index.js";
