@@ -28,3 +28,6 @@ export const STORE = Symbol("STORE");
  * stream stored (read only: the snapshot instant of Linux rows, which devices report at all).
  */
 export type InventoryAreaStore = Pick<Store, "inventory" | "mdm">;
+
+/** What the app catalog view (canonical apps, a user's apps, reclaim) reads: every source, read only. */
+export type AppCatalogAreaStore = Pick<Store, "inventory" | "mdm" | "directory">;
