@@ -1,13 +1,14 @@
-import { Controller, Get, Inject, Param, Query } from "@nestjs/common";
+import { Body, Controller, Get, Inject, Param, Put, Query } from "@nestjs/common";
 import { ApiOperation, ApiTags } from "@nestjs/swagger";
-import type { Clock, UserApp } from "@jumpcloud-sync/domain";
+import { AppOverrideError, type Clock, type UserApp } from "@jumpcloud-sync/domain";
 import type { z } from "zod";
 import { ApiJson, ApiProblems, TokenProtected } from "../api/api-docs.decorators.js";
 import { pageById } from "../api/pagination.js";
-import { notFound } from "../api/problem.js";
+import { ApiProblem, notFound } from "../api/problem.js";
+import { Actor } from "../api/bearer-token.guard.js";
 import { CLOCK } from "../sync/clock.js";
 import { AppCatalogService } from "./app-catalog.service.js";
-import { AppPageQuery, AppParams, CanonicalAppPage, ReclaimPage, ReclaimQuery, ScopeParams, ScopeUserParams, UserAppDto, UserAppPage } from "./app-catalog.schemas.js";
+import { AppOverridesDto, AppPageQuery, AppParams, CanonicalAppPage, ReclaimPage, ReclaimQuery, ScopeParams, ScopeUserParams, UserAppDto, UserAppPage } from "./app-catalog.schemas.js";
 
 /** Canonical apps (one product under all its names), an app's users, a user's apps, license reclaim. */
 @ApiTags("apps")
@@ -69,6 +70,29 @@ export class AppCatalogController {
     return { items: p.items.map(userAppDto), nextCursor: p.nextCursor };
   }
 
+  @Get("app-overrides")
+  @ApiOperation({ operationId: "getAppOverrides", summary: "The scope's app identity overrides (merge, split, rename)" })
+  @ApiJson(200, AppOverridesDto, "The overrides, in order.")
+  @ApiProblems(400)
+  async getOverrides(@Param({ schema: ScopeParams }) params: z.output<typeof ScopeParams>): Promise<z.infer<typeof AppOverridesDto>> {
+    return overridesDto(await this.catalog.overrides(params.scopeId));
+  }
+
+  @Put("app-overrides")
+  @ApiOperation({ operationId: "putAppOverrides", summary: "Replace the scope's app identity overrides", description: "Validated against the catalog and the scope's apps (every problem listed, nothing stored on a 400); stored durably and applied to every read from then on, across syncs. Audited (`apps.overrides`)." })
+  @ApiJson(200, AppOverridesDto, "The stored overrides.")
+  @ApiProblems(400)
+  async putOverrides(@Param({ schema: ScopeParams }) params: z.output<typeof ScopeParams>, @Body({ schema: AppOverridesDto }) body: z.output<typeof AppOverridesDto>, @Actor() actor: string): Promise<z.infer<typeof AppOverridesDto>> {
+    try {
+      return overridesDto(await this.catalog.setOverrides(params.scopeId, body.overrides, actor, this.clock.now()));
+    } catch (error) {
+      if (error instanceof AppOverrideError) {
+        throw new ApiProblem(400, "invalid-app-overrides", "Invalid app overrides", error.message, error.issues.map((i) => ({ location: "body" as const, path: `overrides.${i.index}`, message: i.message })));
+      }
+      throw error;
+    }
+  }
+
   @Get("app-reclaim")
   @ApiOperation({ operationId: "listReclaimCandidates", summary: "License reclaim: users who have an app and did not use it for `days` days, with the evidence" })
   @ApiJson(200, ReclaimPage, "A page of candidates, by app then user.")
@@ -78,6 +102,10 @@ export class AppCatalogController {
     const p = pageById(items.map((c) => ({ ...c, id: `${c.appId}\u001f${c.userId}` })), query.cursor, query.limit);
     return { items: p.items.map(({ id: _id, ...c }) => ({ ...userAppDto(c), idleSince: c.idleSince })), nextCursor: p.nextCursor };
   }
+}
+
+function overridesDto(list: readonly z.infer<typeof AppOverridesDto>["overrides"][number][]): z.infer<typeof AppOverridesDto> {
+  return { overrides: list.map((o) => ({ ...o })) };
 }
 
 function userAppDto(u: UserApp): z.infer<typeof UserAppDto> {

@@ -60,3 +60,13 @@ export const AppParams = z.object({ scopeId: id("Scope id."), appId: id("Canonic
 export const ScopeUserParams = z.object({ scopeId: id("Scope id."), userId: id("JumpCloud user id.") });
 export const AppPageQuery = PageQuery.strict();
 export const ReclaimQuery = PageQuery.extend({ days: z.coerce.number().int().min(1).max(3650).describe("Idle for at least this many days (1–3650).") }).strict();
+
+const appId = z.string().min(1).max(200);
+export const AppOverrideDto = z
+  .discriminatedUnion("kind", [
+    z.object({ kind: z.literal("merge"), from: appId.describe("App whose observations move."), into: appId, displayName: z.string().min(1).max(200).optional() }).strict(),
+    z.object({ kind: z.literal("split"), key: z.string().min(1).max(500).describe("A stable alias key, e.g. `name:teams machine-wide installer`, `bundle:com.acme.tool`."), into: appId, displayName: z.string().min(1).max(200) }).strict(),
+    z.object({ kind: z.literal("rename"), appId, displayName: z.string().min(1).max(200) }).strict(),
+  ])
+  .meta({ id: "AppOverride", description: "An operator's correction to the app identity: merge two apps, split an alias off, rename an app. Defined on canonical ids and stable keys, so it applies again on every sync." });
+export const AppOverridesDto = z.object({ overrides: z.array(AppOverrideDto).max(1000) }).strict().meta({ id: "AppOverrides", description: "The scope's overrides, in order (a later one on the same key wins)." });

@@ -1,10 +1,13 @@
 import { Inject, Injectable } from "@nestjs/common";
 import {
+  AppOverrideError,
   buildAppCatalogView,
+  compileAppOverrides,
   installationKey,
   presentApps,
   reclaimCandidates,
   type AppCatalogView,
+  type AppOverride,
   type AppObservation,
   type CompiledAppOverrides,
   type InstallationKey,
@@ -13,6 +16,13 @@ import {
   type StoredInstallation,
 } from "@jumpcloud-sync/domain";
 import { STORE, type AppCatalogAreaStore } from "../store/store.types.js";
+
+/** Where a scope's overrides live: a durable per-scope document beside the streams' cursors (no stream of this name exists). */
+const OVERRIDES_KEY = "app-overrides";
+interface StoredOverrides {
+  readonly version: 1;
+  readonly overrides: readonly AppOverride[];
+}
 
 /**
  * The app catalog of a scope, read from the store: the devices' present apps (inventory snapshot,
@@ -24,7 +34,33 @@ import { STORE, type AppCatalogAreaStore } from "../store/store.types.js";
 export class AppCatalogService {
   constructor(@Inject(STORE) private readonly store: AppCatalogAreaStore) {}
 
-  async view(scopeId: string, overrides?: CompiledAppOverrides): Promise<AppCatalogView> {
+  /** The scope's operator overrides (merge, split, rename), in order; kept durably per scope. */
+  async overrides(scopeId: string): Promise<readonly AppOverride[]> {
+    return (await this.store.cursors.getCursor<StoredOverrides>(scopeId, OVERRIDES_KEY))?.overrides ?? [];
+  }
+
+  /**
+   * Replaces the scope's overrides after validating them against the catalog and the apps the
+   * scope holds (`AppOverrideError` lists every problem; nothing is stored then). Audited.
+   */
+  async setOverrides(scopeId: string, overrides: readonly AppOverride[], actor: string, now: Date): Promise<readonly AppOverride[]> {
+    const view = await this.view(scopeId, compileAppOverrides([]));
+    try {
+      compileAppOverrides(overrides, { knownIds: view.apps.map((a) => a.appId) });
+    } catch (error) {
+      if (error instanceof AppOverrideError) {
+        await this.store.audit.record({ at: now, actor, action: "apps.overrides", target: `scope:${scopeId}`, outcome: "refused", details: { problems: error.issues.length } });
+      }
+      throw error;
+    }
+    await this.store.cursors.saveCursor(scopeId, OVERRIDES_KEY, { version: 1, overrides } satisfies StoredOverrides);
+    await this.store.audit.record({ at: now, actor, action: "apps.overrides", target: `scope:${scopeId}`, outcome: "succeeded", details: { count: overrides.length } });
+    return overrides;
+  }
+
+  /** The catalog with the stored overrides applied (or the given ones). */
+  async view(scopeId: string, given?: CompiledAppOverrides): Promise<AppCatalogView> {
+    const overrides = given ?? compileAppOverrides(await this.overrides(scopeId));
     const [devices, managed, inventory, events, statuses, directory, usage, usageCoverage] = await Promise.all([
       this.store.mdm.loadDevices(scopeId),
       this.store.mdm.loadManagedApps(scopeId),
@@ -69,7 +105,7 @@ export class AppCatalogService {
       usage: [...usage.values()],
       usageCoverage,
       managedApps: [...managed.apps.values()].filter((a) => a.removedAt === null),
-      ...(overrides === undefined ? {} : { overrides }),
+      overrides,
     });
   }
 

@@ -30,4 +30,4 @@ export const STORE = Symbol("STORE");
 export type InventoryAreaStore = Pick<Store, "inventory" | "mdm">;
 
 /** What the app catalog view (canonical apps, a user's apps, reclaim) reads: every source, read only. */
-export type AppCatalogAreaStore = Pick<Store, "inventory" | "mdm" | "directory">;
+export type AppCatalogAreaStore = Pick<Store, "inventory" | "mdm" | "directory" | "cursors" | "audit">;

@@ -61,5 +61,25 @@ describe("HTTP API of the app catalog (canonical apps, an app's users, a user's 
     expect(reclaim.body.items.length).toBeGreaterThan(0);
     expect((await api.call("GET", `/v1/scopes/${scopeId}/app-reclaim?days=0`)).status).toBe(400);
     expect((await api.call("GET", `/v1/scopes/${scopeId}/app-reclaim`)).status).toBe(400);
+
+    // An operator merges Zoom into Slack: stored durably, applied on read, and still so after the next sync.
+    const zoom = all.find((a) => a.appId === "zoom");
+    expect(zoom).toBeDefined();
+    const bad = await api.call<{ errors: { path: string }[] }>("PUT", `/v1/scopes/${scopeId}/app-overrides`, { body: { overrides: [{ kind: "merge", from: "zoom", into: "unlisted:nope" }] } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0]?.path).toBe("overrides.0");
+    expect((await api.call<{ overrides: unknown[] }>("GET", `/v1/scopes/${scopeId}/app-overrides`)).body.overrides).toEqual([]);
+    const put = await api.call("PUT", `/v1/scopes/${scopeId}/app-overrides`, { body: { overrides: [{ kind: "merge", from: "zoom", into: "slack", displayName: "Slack + Zoom" }] } });
+    expect(put.status).toBe(200);
+    sim.clock.advance(2 * 60 * 60_000);
+    await api.app.get(SyncFacade).syncNow({ scopeIds: [scopeId] });
+    const after = await api.call<Page<AppDto & { displayName: string }>>("GET", `/v1/scopes/${scopeId}/apps?limit=500`);
+    expect(after.body.items.find((a) => a.appId === "zoom")).toBeUndefined();
+    const merged = after.body.items.find((a) => a.appId === "slack")!;
+    expect(merged.displayName).toBe("Slack + Zoom");
+    for (const alias of zoom!.aliases) expect(merged.aliases).toContain(alias);
+    expect((await api.call<{ overrides: unknown[] }>("GET", `/v1/scopes/${scopeId}/app-overrides`)).body.overrides).toHaveLength(1);
+    const audit = await api.store.audit.list({ action: "apps.overrides", limit: 10 });
+    expect(audit.items.map((e) => e.outcome).sort()).toEqual(["refused", "succeeded"]);
   });
 });
