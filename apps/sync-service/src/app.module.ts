@@ -10,6 +10,7 @@ import { DirectoryModule } from "./directory/directory.module.js";
 import { InventoryModule } from "./inventory/inventory.module.js";
 import { HealthModule } from "./health/health.module.js";
 import { LoggingModule } from "./logging/index.js";
+import { MdmModule } from "./mdm/mdm.module.js";
 import { MetricsModule } from "./metrics/metrics.module.js";
 import { StoreModule } from "./store/store.module.js";
 import { SyncCoreModule } from "./sync/sync-core.module.js";
@@ -43,6 +44,8 @@ export class AppModule {
         SyncCoreModule.forRoot(options.clock ?? systemClock),
         AccountsModule,
         DirectoryModule,
+        // After the directory module: its streams register first, and the MDM streams run after its snapshot.
+        MdmModule,
         InventoryModule,
         sync,
         HealthModule,

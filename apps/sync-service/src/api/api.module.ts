@@ -6,6 +6,7 @@ import { InventoryModule } from "../inventory/inventory.module.js";
 import { AccountsController } from "./accounts.controller.js";
 import { BearerTokenGuard } from "./bearer-token.guard.js";
 import { DirectoryController } from "./directory.controller.js";
+import { MdmController } from "./mdm.controller.js";
 import { ProblemFilter } from "./problem.js";
 import { ScopeStatusService } from "./scope-status.service.js";
 import { ScopesController } from "./scopes.controller.js";
@@ -24,7 +25,7 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [AccountsModule, InventoryModule, options.sync],
-      controllers: [AccountsController, ScopesController, DirectoryController, SyncController, AppCatalogController],
+      controllers: [AccountsController, ScopesController, DirectoryController, MdmController, SyncController, AppCatalogController],
       providers: [ScopeStatusService, BearerTokenGuard, { provide: APP_FILTER, useClass: ProblemFilter }, { provide: APP_PIPE, useClass: SchemaValidationPipe }],
     };
   }

@@ -62,6 +62,11 @@ export const environmentSchema = z
     /** Directory Insights: overlap re-read before the checkpoint, and how far a first sync reads back. */
     JCS_INSIGHTS_OVERLAP_MINUTES: int(0, 1440).default(15),
     JCS_INSIGHTS_LOOKBACK_DAYS: int(1, 90).default(90),
+    /**
+     * MDM devices: hours between full re-traversals of every device's bound users. In between, a
+     * run re-traverses only new devices and those Directory Insights reports changed.
+     */
+    JCS_MDM_FULL_TRAVERSAL_HOURS: int(1, 90 * 24).default(24),
     /** Stop after the current page on SIGTERM; abort in-flight requests after this grace. */
     JCS_SHUTDOWN_GRACE_MS: int(0, 600_000).default(15_000),
   })

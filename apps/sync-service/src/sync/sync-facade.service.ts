@@ -29,6 +29,8 @@ export interface SyncRequest {
   readonly scopeIds?: readonly string[];
   /** Ignore the schedule and backoff (a manual "sync now"): every registered stream runs. */
   readonly ignoreSchedule?: boolean;
+  /** Only these streams (registered names; their dependencies must have succeeded once). Default: all. */
+  readonly streams?: readonly StreamName[];
 }
 
 /**
@@ -91,7 +93,8 @@ export class SyncFacade {
       if (scopes.length === 0) continue;
       const due = new Map<string, StreamName[]>();
       for (const scope of scopes) {
-        const streams = request.ignoreSchedule === true ? this.registry.names() : this.dueStreams(account, scope, await this.store.runs.listStreamStatuses(scope.id), now);
+        const candidates = request.ignoreSchedule === true ? this.registry.names() : this.dueStreams(account, scope, await this.store.runs.listStreamStatuses(scope.id), now);
+        const streams = request.streams === undefined ? candidates : candidates.filter((n) => request.streams?.includes(n) === true);
         if (streams.length > 0) due.set(scope.id, [...streams]);
       }
       if (due.size === 0) continue;
@@ -99,7 +102,7 @@ export class SyncFacade {
       if (account.multiTenant && request.scopeIds === undefined) targets = await this.refreshMspScopes(account, targets);
       for (const scope of targets) {
         // A newly managed org has no status yet: all its streams are due.
-        const streams = due.get(scope.id) ?? this.registry.names();
+        const streams = due.get(scope.id) ?? this.registry.names().filter((n) => request.streams === undefined || request.streams.includes(n));
         const done = this.runs.launch(scope.id, account.id, streams, (signal, claimed) => this.slots(() => this.runPass(account, scope, claimed, request.trigger, signal)));
         if (done !== null) launched.push(done);
         else launched.push(Promise.resolve({ scopeId: scope.id, accountId: account.id, streams: [], skipped: "already running in this process" }));
