@@ -8,9 +8,9 @@ import { InventoryJob } from "./inventory.job.js";
 const INVENTORY_FRESHNESS_MINUTES = 60;
 
 /**
- * The inventory module's stream. No `after` yet: the `devices` stream is not registered on this
- * branch's base; the job reads the stored devices when they exist and lists `/api/systems`
- * otherwise. Once `devices` is registered, `after: ["devices"]` lets it read the stored devices only.
+ * The inventory module's stream. No `after`: the job lists `/api/systems` (two fields) itself, so a
+ * device's System Insights state is read in the same run as its rows, never from a devices
+ * snapshot older than them (the `devices` stream runs beside it).
  */
 @Injectable()
 export class InventoryStreams implements OnModuleInit {

@@ -56,7 +56,7 @@ export class InventoryJob {
     const scopeId = ctx.scope.id;
     const now = this.clock.now();
     ctx.progress("devices");
-    const devices = await this.devices(client, scopeId, ctx.signal);
+    const devices = await this.devices(client, ctx.signal);
     const tallies = new Map<string, DeviceTally>();
     let rowsRead = 0;
     for (const table of INVENTORY_TABLES) {
@@ -87,16 +87,11 @@ export class InventoryJob {
   }
 
   /**
-   * The devices from the `devices` stream's store when it has run; otherwise a listing of
-   * `/api/systems` with only the fields the inventory needs (the devices stream owns the rows).
+   * A listing of `/api/systems` with only the fields the inventory needs (⌈devices / 100⌉ requests),
+   * read in the same run as the rows (the devices stream owns the device rows).
    */
-  private async devices(client: JumpCloudClient, scopeId: string, signal: AbortSignal): Promise<Map<string, InventoryDevice>> {
+  private async devices(client: JumpCloudClient, signal: AbortSignal): Promise<Map<string, InventoryDevice>> {
     const out = new Map<string, InventoryDevice>();
-    const stored = await this.store.mdm.loadDevices(scopeId);
-    for (const d of stored.devices.values()) {
-      if (d.removedAt === null) out.set(d.id, { id: d.id, systemInsights: d.systemInsights, lastContact: d.lastContact });
-    }
-    if (out.size > 0) return out;
     for await (const s of client.listSystems({ fields: ["systemInsights", "lastContact"] })) {
       checkpoint(signal);
       const state = s.systemInsights?.state;

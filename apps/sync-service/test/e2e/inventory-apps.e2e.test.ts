@@ -30,11 +30,17 @@ describeOnDatabases("canonical apps from inventory and SSO against the stand-in'
     const slack = slackish[0]!;
 
     // Devices: exactly those whose System Insights serves a Slack row, whatever the OS calls it.
+    // (Devices without System Insights: their software events and managed statuses say it.)
+    const managedSlack = new Set(truth.softwareApps.filter((a) => /slack/iu.test(a.displayName)).map((a) => a.id));
     const truthDevices = truth.devices
-      .filter((d) => d.systemInsights === "enabled" && (["apps", "programs", "linux_packages"] as const).some((t) => sim.world.inventoryRows(d.id, t).some((r) => /slack/iu.test(String(r["name"])))))
-      .map((d) => d.id)
-      .sort();
-    expect(slack.deviceIds).toEqual(truthDevices);
+      .filter((d) =>
+        d.systemInsights === "enabled"
+          ? (["apps", "programs", "linux_packages"] as const).some((t) => sim.world.inventoryRows(d.id, t).some((r) => /slack/iu.test(String(r["name"]))))
+          : d.software.some((s) => /slack/iu.test(s.name)),
+      )
+      .concat(truth.devices.filter((d) => d.installedManagedAppIds.some((id) => managedSlack.has(id))))
+      .map((d) => d.id);
+    expect(slack.deviceIds).toEqual([...new Set(truthDevices)].sort());
     for (const d of devices) expect(slack.deviceIds).toContain(d.id);
     const names = new Set(devices.flatMap((d) => (["apps", "programs", "linux_packages"] as const).flatMap((t) => sim.world.inventoryRows(d.id, t).map((r) => String(r["name"])))).values());
     for (const n of ["Slack.app", "Slack", "slack-desktop"]) if (names.has(n)) expect(slack.aliases).toContain(n);
@@ -56,7 +62,9 @@ describeOnDatabases("canonical apps from inventory and SSO against the stand-in'
     for (const u of ssoUsers) {
       const last = truth.ssoUsage.filter((s) => s.userId === u && ssoIds.has(s.applicationId)).map((s) => s.lastLoginAt).sort().at(-1);
       const entry = mine.find((m) => m.userId === u)!;
-      if (last === undefined) expect(entry.lastUsed.kind).toBe("not-seen-since");
+      // A desktop last opened on the user's devices (MDM bindings) may be later than the SSO login.
+      if (entry.lastUsed.kind === "date" && entry.lastUsed.source === "desktop") expect(last === undefined || entry.lastUsed.at >= last).toBe(true);
+      else if (last === undefined) expect(entry.lastUsed.kind).toBe("not-seen-since");
       else expect(entry.lastUsed).toEqual({ kind: "date", at: last, source: "sso" });
     }
 
@@ -68,7 +76,10 @@ describeOnDatabases("canonical apps from inventory and SSO against the stand-in'
     const assigned = new Set(ssoSlack.flatMap((a) => a.assignedUserIds).filter((u) => active.has(u)));
     const expected = [...assigned].filter((u) => {
       const last = truth.ssoUsage.filter((s) => s.userId === u && ssoIds.has(s.applicationId)).map((s) => s.lastLoginAt).sort().at(-1);
-      return last === undefined || last < cutoff;
+      const entry = mine.find((m) => m.userId === u)!.lastUsed;
+      const desktop = entry.kind === "date" && entry.source === "desktop" ? entry.at : undefined;
+      const latest = [last, desktop].filter((x): x is string => x !== undefined).sort().at(-1);
+      return latest === undefined ? entry.kind === "not-seen-since" : latest < cutoff;
     });
     expect(ssoUsers.size).toBeGreaterThan(0);
     expect(reclaim).toEqual(expected.sort());
