@@ -7,6 +7,7 @@ import { ActionsModule } from "./actions/actions.module.js";
 import { ApiModule } from "./api/api.module.js";
 import { ConfigModule, type AppConfig } from "./config/index.js";
 import { DirectoryModule } from "./directory/directory.module.js";
+import { InventoryModule } from "./inventory/inventory.module.js";
 import { HealthModule } from "./health/health.module.js";
 import { LoggingModule } from "./logging/index.js";
 import { MdmModule } from "./mdm/mdm.module.js";
@@ -45,6 +46,7 @@ export class AppModule {
         DirectoryModule,
         // After the directory module: its streams register first, and the MDM streams run after its snapshot.
         MdmModule,
+        InventoryModule,
         sync,
         HealthModule,
         MetricsModule,

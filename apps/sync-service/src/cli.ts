@@ -4,6 +4,7 @@ import { ConfigError } from "./config/index.js";
 import { AccountError } from "./accounts/account-validation.js";
 import { ACCOUNTS_USAGE, accountsCommand } from "./cli/accounts.command.js";
 import { ACTIONS_USAGE, actionsCommand } from "./cli/actions.command.js";
+import { APPS_USAGE, appsCommand } from "./cli/apps.command.js";
 import { UsageError } from "./cli/args.js";
 import { DEMO_USAGE } from "./cli/demo-usage.js";
 import type { demoCommand as DemoCommand } from "./demo/demo.command.js";
@@ -19,6 +20,7 @@ const USAGE = `jumpcloud-sync <command>
   scopes force-snapshot <scope-id>
   tokens create|revoke|list  named API tokens for the HTTP API
   actions create|suspend|activate|unsuspend|delete|list|work   act on JumpCloud users (--dry-run)
+  apps list|reclaim         canonical apps across sources; license reclaim (--days n, --csv)
   serve                     HTTP + scheduler (same as \`node dist/main.js\`)
 
 ${ACCOUNTS_USAGE}
@@ -28,6 +30,8 @@ ${SYNC_USAGE}
 ${TOKENS_USAGE}
 
 ${ACTIONS_USAGE}
+
+${APPS_USAGE}
 
 ${DEMO_USAGE}
 
@@ -47,6 +51,8 @@ async function main(argv: string[]): Promise<number> {
       return scopesCommand(rest);
     case "tokens":
       return tokensCommand(rest);
+    case "apps":
+      return appsCommand(rest);
     case "actions":
       return actionsCommand(rest);
     case "serve":

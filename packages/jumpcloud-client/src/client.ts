@@ -528,6 +528,7 @@ class JumpCloudClientImpl implements JumpCloudClient {
       emit: this.#emit,
       family: "systeminsights",
       limit,
+      ...(opts.endOnShortPage === true ? { endOnShortPage: true } : {}),
       fetchPage: (skip, pageLimit) =>
         call(operation, ctx, () =>
           this.console.GET(path, {

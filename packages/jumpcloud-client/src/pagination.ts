@@ -72,10 +72,15 @@ export function parseTotalCount(response: Response, operation: string, ctx: Call
 
 /**
  * v2 and System Insights: bare arrays, total in `x-total-count`. Same skip rule as v1; with no
- * header, stop on an empty page. `keyOf` dedupes within one iteration (omit it for rows with no id).
+ * header, stop on an empty page (or, with `endOnShortPage`, on a page shorter than the limit). `keyOf` dedupes within one iteration (omit it for rows with no id).
  */
 export async function* paginateV2<T>(
-  p: SkipPaging & { family: Extract<PageFamily, "v2" | "systeminsights">; keyOf?: (row: Record<string, unknown>) => string | undefined },
+  p: SkipPaging & {
+    family: Extract<PageFamily, "v2" | "systeminsights">;
+    keyOf?: (row: Record<string, unknown>) => string | undefined;
+    /** Without a total, stop on a page shorter than the limit instead of on an empty page. */
+    endOnShortPage?: boolean;
+  },
 ): AsyncGenerator<T> {
   const seen = new Set<string>();
   for (let skip = 0; ; skip += p.limit) {
@@ -94,7 +99,7 @@ export async function* paginateV2<T>(
       }
       yield row as T;
     }
-    if (total !== null ? skip + p.limit >= total : data.length === 0) return;
+    if (total !== null ? skip + p.limit >= total : p.endOnShortPage === true ? data.length < p.limit : data.length === 0) return;
   }
 }
 

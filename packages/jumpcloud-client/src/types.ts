@@ -99,6 +99,12 @@ export interface SystemInsightsOptions {
   sort?: string[];
   /** Page size, at most 10 000. Default 10 000. */
   limit?: number;
+  /**
+   * Stop on a page shorter than `limit` (API-NOTES §8: "loop until a short page"): ⌈rows / limit⌉
+   * requests, one for an empty table. Default false: page on to an empty page, which survives a
+   * page shortened mid-stream by null records at the cost of one more request per table.
+   */
+  endOnShortPage?: boolean;
 }
 
 export interface EventPage {

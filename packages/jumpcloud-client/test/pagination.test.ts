@@ -172,6 +172,17 @@ describe("System Insights pagination", () => {
     expect(rows).toHaveLength(19_005);
   });
 
+  it("with endOnShortPage, stops on the first page shorter than the limit (one request for a small table)", async () => {
+    server = await startServer((req, res) => {
+      const skip = Number(req.url.searchParams.get("skip"));
+      const n = skip === 0 ? 10_000 : skip === 10_000 ? 9_000 : 5;
+      json(res, 200, Array.from({ length: n }, (_, i) => ({ system_id: "s1", name: `app${skip + i}` })));
+    });
+    const rows = await collect(client(server.url).listSystemInsights("apps", { endOnShortPage: true }));
+    expect(server.requests.map((r) => r.url.searchParams.get("skip"))).toEqual(["0", "10000"]);
+    expect(rows).toHaveLength(19_000);
+  });
+
   it("refuses operators System Insights does not support", () => {
     const jc = createJumpCloudClient({ apiKey: testKey(), consoleBaseUrl: "http://127.0.0.1:9" });
     expect(() => jc.listSystemInsights("apps", { filter: ["name:search:x"] })).toThrow(RangeError);

@@ -351,6 +351,10 @@ export const InstallationSchema = defineEntity({
     evidenceAt: p.datetime(),
     evidenceId: p.string(),
     evidenceKind: p.string(),
+    /** Inventory rows only: an ISO instant, `never` (System Insights `-1`), or null when not reported. */
+    lastOpened: p.string().nullable(),
+    /** Inventory rows only: the row's observation (JSON) for the app identity normalizer. */
+    observation: p.text().nullable(),
     removedAt: p.datetime().nullable(),
     updatedAt: p.datetime(),
   },
@@ -370,6 +374,23 @@ export const SoftwareEventsCoverageSchema = defineEntity({
     since: p.string().nullable(),
     reason: p.string().nullable(),
     detail: p.text().nullable(),
+  },
+});
+
+/** Whether System Insights reports for a device, and the instant its inventory is authoritative at. */
+export const InventoryDeviceSchema = defineEntity({
+  name: "InventoryDeviceRow",
+  tableName: "inventory_device",
+  properties: {
+    scopeId: p.string().primary(),
+    deviceId: p.string().primary(),
+    /** `available` | `unavailable`. */
+    availability: p.string(),
+    reason: p.string().nullable(),
+    collectedAt: p.datetime().nullable(),
+    rowCount: p.integer(),
+    removedAt: p.datetime().nullable(),
+    updatedAt: p.datetime(),
   },
 });
 
@@ -453,6 +474,7 @@ export const entities = [
   ManagedAppLinkSchema,
   InstallationSchema,
   SoftwareEventsCoverageSchema,
+  InventoryDeviceSchema,
   ActionSchema,
   ActionRequestSchema,
 ] as const;

@@ -9,6 +9,7 @@ import type {
   CursorPort,
   DirectoryQueryPort,
   DirectoryStorePort,
+  InventoryStorePort,
   LeasePort,
   MdmQueryPort,
   MdmStorePort,
@@ -23,6 +24,7 @@ import { AuditRepository } from "./repositories/audit.repository.js";
 import { CursorRepository } from "./repositories/cursor.repository.js";
 import { DirectoryQueryRepository } from "./repositories/directory-query.repository.js";
 import { DirectoryStoreRepository } from "./repositories/directory-store.repository.js";
+import { InventoryStoreRepository } from "./repositories/inventory-store.repository.js";
 import { LeaseRepository } from "./repositories/lease.repository.js";
 import { MdmQueryRepository } from "./repositories/mdm-query.repository.js";
 import { MdmStoreRepository } from "./repositories/mdm-store.repository.js";
@@ -37,6 +39,8 @@ export interface Store {
   /** MDM (devices, managed apps, installations): one atomic write per stream, the software-events cursor. */
   readonly mdm: MdmStorePort;
   readonly mdmQuery: MdmQueryPort;
+  /** The `inventory` stream (System Insights): inventory installation rows and device inventory statuses. */
+  readonly inventory: InventoryStorePort;
   readonly cursors: CursorPort;
   readonly leases: LeasePort;
   readonly runs: SyncRunPort;
@@ -105,6 +109,7 @@ export async function storeOnOrm(orm: MikroORM, config: StoreConfig, options: { 
     query: new DirectoryQueryRepository(db),
     mdm: new MdmStoreRepository(db),
     mdmQuery: new MdmQueryRepository(db),
+    inventory: new InventoryStoreRepository(db),
     cursors: new CursorRepository(db),
     leases: new LeaseRepository(db),
     runs: new SyncRunRepository(db),

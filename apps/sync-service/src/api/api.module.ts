@@ -1,6 +1,8 @@
 import { type DynamicModule, Module } from "@nestjs/common";
 import { APP_FILTER, APP_PIPE } from "@nestjs/core";
 import { AccountsModule } from "../accounts/accounts.module.js";
+import { AppCatalogController } from "../inventory/app-catalog.controller.js";
+import { InventoryModule } from "../inventory/inventory.module.js";
 import { AccountsController } from "./accounts.controller.js";
 import { BearerTokenGuard } from "./bearer-token.guard.js";
 import { DirectoryController } from "./directory.controller.js";
@@ -22,8 +24,8 @@ export class ApiModule {
   static forRoot(options: { sync: DynamicModule }): DynamicModule {
     return {
       module: ApiModule,
-      imports: [AccountsModule, options.sync],
-      controllers: [AccountsController, ScopesController, DirectoryController, MdmController, SyncController],
+      imports: [AccountsModule, InventoryModule, options.sync],
+      controllers: [AccountsController, ScopesController, DirectoryController, MdmController, SyncController, AppCatalogController],
       providers: [ScopeStatusService, BearerTokenGuard, { provide: APP_FILTER, useClass: ProblemFilter }, { provide: APP_PIPE, useClass: SchemaValidationPipe }],
     };
   }

@@ -24,6 +24,8 @@ export interface SyncConfig {
   readonly defaultScheduleMinutes: number;
   /** Freshness targets (minutes) that override a registered stream's default. */
   readonly streamFreshnessMinutes: Readonly<Record<string, number>>;
+  /** The inventory module registers the `inventory` stream (`JCS_INVENTORY_ENABLED`). */
+  readonly inventoryEnabled: boolean;
   readonly tickMs: number;
   readonly maxConcurrentScopes: number;
   readonly leaseTtlMs: number;
@@ -89,6 +91,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>, o
     sync: {
       defaultScheduleMinutes: e.JCS_DIRECTORY_SCHEDULE_MINUTES,
       streamFreshnessMinutes: parseFreshness(e.JCS_STREAM_FRESHNESS_MINUTES),
+      inventoryEnabled: e.JCS_INVENTORY_ENABLED === "true",
       tickMs: e.JCS_SCHEDULER_TICK_SECONDS * 1000,
       maxConcurrentScopes: e.JCS_MAX_CONCURRENT_SCOPES,
       leaseTtlMs: e.JCS_LEASE_TTL_MS,

@@ -35,6 +35,12 @@ export const environmentSchema = z
       .string()
       .regex(/^\s*[a-z][a-z0-9-]*\s*=\s*\d+\s*(,\s*[a-z][a-z0-9-]*\s*=\s*\d+\s*)*$/u, "must be `stream=minutes` pairs separated by commas, e.g. usage=5,devices=60")
       .optional(),
+    /**
+     * Whether the inventory module registers its `inventory` stream (System Insights software
+     * tables, issue 12). On by default; `false` leaves a deployment (or a test suite about other
+     * streams) without it.
+     */
+    JCS_INVENTORY_ENABLED: z.enum(["true", "false"], { message: "must be true or false" }).default("true"),
     /** How often the scheduler looks for due scopes. */
     JCS_SCHEDULER_TICK_SECONDS: int(1, 3600).default(30),
     /** Scope syncs (one pass over a scope's due streams) run at once by this process, all accounts together. */

@@ -32,3 +32,12 @@ export type MdmAreaStore = Pick<Store, "mdm" | "cursors"> & { readonly directory
 export type MdmQueryStore = Pick<Store, "mdmQuery">;
 
 export const STORE = Symbol("STORE");
+
+/**
+ * The inventory area (System Insights): its rows and device statuses, and the devices the `devices`
+ * stream stored (read only: the snapshot instant of Linux rows, which devices report at all).
+ */
+export type InventoryAreaStore = Pick<Store, "inventory" | "mdm">;
+
+/** What the app catalog view (canonical apps, a user's apps, reclaim) reads: every source, read only. */
+export type AppCatalogAreaStore = Pick<Store, "inventory" | "mdm" | "directory" | "cursors" | "audit">;

@@ -50,6 +50,7 @@ describeOnDatabases("a sync process killed mid-sync (SIGKILL) or stopped (SIGTER
       // One page per batch: the kill must land between committed pages of one window.
       JCS_USAGE_FLUSH_PAGES: "1",
       JCS_LOG_LEVEL: "warn",
+      JCS_INVENTORY_ENABLED: "false",
       SIM_KEY: sim.credentials.apiKey,
     };
     const add = await cli(["accounts", "add", "--name", name, "--api-key-env", "SIM_KEY", "--console-url", sim.consoleBaseUrl, "--insights-url", sim.insightsBaseUrl], env).exit;
@@ -177,6 +178,7 @@ describeOnDatabases("a 2,000-user org: SIGKILL mid-usage while users keep loggin
       // One page per batch: the kill must land between committed pages of one window.
       JCS_USAGE_FLUSH_PAGES: "1",
       JCS_LOG_LEVEL: "warn",
+      JCS_INVENTORY_ENABLED: "false",
       SIM_KEY: sim.credentials.apiKey,
     };
     const add = await cli(["accounts", "add", "--name", "big", "--api-key-env", "SIM_KEY", "--console-url", sim.consoleBaseUrl, "--insights-url", sim.insightsBaseUrl], env).exit;

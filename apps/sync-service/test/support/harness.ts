@@ -46,6 +46,8 @@ export const TEST_ENV: Record<string, string> = {
   // The stand-in has no rate limit; the client's limiter is per key and process-wide, and seeded sims share keys.
   JCS_RATE_LIMIT_PER_MINUTE: "100000",
   JCS_LOG_LEVEL: process.env.JCS_TEST_LOG_LEVEL ?? "silent",
+  // Suites about other streams run without the inventory stream; inventory*.e2e turns it on.
+  JCS_INVENTORY_ENABLED: "false",
 };
 
 export interface Service {

@@ -242,7 +242,7 @@ export class DirectoryStoreRepository implements DirectoryStorePort {
 }
 
 /** The MDM tables of a scope (`MdmStoreRepository.purgeScope` removes these and its cursor). */
-export const MDM_TABLES = ["device", "device_binding", "managed_app", "managed_app_status", "managed_app_link", "installation", "software_events_coverage"] as const;
+export const MDM_TABLES = ["device", "device_binding", "managed_app", "managed_app_status", "managed_app_link", "installation", "software_events_coverage", "inventory_device"] as const;
 
 /** Every synced and bookkeeping row of a scope (not the scope itself), MDM included. */
 export async function purgeScopeData(s: Session, scopeId: string): Promise<number> {

@@ -3,6 +3,7 @@ import { Migration20261125145850_initial as m0 } from "./Migration20261125145850
 import { Migration20261203082936_actions as m1 } from "./Migration20261203082936_actions.js";
 import { Migration20261203083230_mdm as m2 } from "./Migration20261203083230_mdm.js";
 import { Migration20261203084147_stream_unavailable as m3 } from "./Migration20261203084147_stream_unavailable.js";
+import { Migration20261203095609_inventory as m4 } from "./Migration20261203095609_inventory.js";
 
 // Maintained by scripts/migration-create.ts: every migration of this folder, in order.
 export const postgresqlMigrations: MigrationObject[] = [
@@ -10,4 +11,5 @@ export const postgresqlMigrations: MigrationObject[] = [
   { name: "Migration20261203082936_actions", class: m1 },
   { name: "Migration20261203083230_mdm", class: m2 },
   { name: "Migration20261203084147_stream_unavailable", class: m3 },
+  { name: "Migration20261203095609_inventory", class: m4 },
 ];
