@@ -22,13 +22,15 @@ describeOnDatabases("usage between directory snapshots", (db) => {
       { event_type: "sso_auth", service: "sso", timestamp: at, sso_token_success: true, initiated_by: { id: added.id, type: "user", username: "late.hire" }, application: { id: app.id, name: app.name, display_label: app.displayLabel, sso_url: app.ssoUrl } },
     ]);
 
-    // Two scheduled passes, 3 and 23 minutes later: only usage is due; the second one's window
+    // Two scheduled passes, 3 and 23 minutes later: usage is due, the snapshot is not; the second one's window
     // (from its checkpoint minus the overlap) no longer covers the login.
     for (const minutes of [3, 20]) {
       sim.clock.advance(minutes * 60_000);
       const results = await Promise.all(await service.sync.launchDue({ trigger: "schedule" }));
       const ran = results.flatMap((r) => r.streams).filter((s) => s.kind === "ran");
-      expect(ran.map((s) => s.stream)).toEqual(["usage"]);
+      // Streams on a shorter target (software events) may run too; the directory snapshot does not.
+      expect(ran.map((s) => s.stream)).toContain("usage");
+      expect(ran.map((s) => s.stream)).not.toContain("directory");
       expect(ran.every((s) => s.kind === "ran" && s.state === "succeeded")).toBe(true);
     }
 
