@@ -13,7 +13,9 @@ export interface DatabaseConfig {
 }
 
 export interface JumpCloudClientConfig {
+  /** Per account key: requests per window (a minute unless JCS_RATE_LIMIT_WINDOW_SECONDS); shared by every replica on PostgreSQL. */
   readonly requestsPerMinute: number;
+  readonly windowMs: number;
   readonly concurrency: number;
   readonly timeoutMs: number;
   readonly retry: { readonly maxAttempts: number; readonly baseDelayMs: number; readonly maxDelayMs: number };
@@ -31,6 +33,8 @@ export interface SyncConfig {
   readonly staleRunSweepMs: number;
   readonly insights: { readonly overlapMs: number; readonly maxLookbackMs: number; readonly lagMs: number };
   readonly shutdownGraceMs: number;
+  /** PostgreSQL: pg-boss coordinates the replicas (null on SQLite: the in-process scheduler). */
+  readonly jobs: { readonly schema: string; readonly heartbeatSeconds: number; readonly superviseSeconds: number; readonly pollSeconds: number; readonly concurrencyPerKey: number } | null;
 }
 
 /** The typed configuration every provider receives; built once at boot, never from process.env later. */
@@ -76,6 +80,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>, o
     logLevel: e.JCS_LOG_LEVEL,
     jumpcloud: {
       requestsPerMinute: e.JCS_RATE_LIMIT_PER_MINUTE,
+      windowMs: e.JCS_RATE_LIMIT_WINDOW_SECONDS * 1000,
       concurrency: e.JCS_RATE_LIMIT_CONCURRENCY,
       timeoutMs: e.JCS_REQUEST_TIMEOUT_MS,
       retry: { maxAttempts: e.JCS_RETRY_MAX_ATTEMPTS, baseDelayMs: e.JCS_RETRY_BASE_DELAY_MS, maxDelayMs: e.JCS_RETRY_MAX_DELAY_MS },
@@ -90,6 +95,16 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>, o
       staleRunSweepMs: e.JCS_STALE_RUN_SWEEP_MINUTES * 60_000,
       insights: { overlapMs: e.JCS_INSIGHTS_OVERLAP_MINUTES * 60_000, maxLookbackMs: e.JCS_INSIGHTS_LOOKBACK_DAYS * 86_400_000, lagMs: 1_000 },
       shutdownGraceMs: e.JCS_SHUTDOWN_GRACE_MS,
+      jobs:
+        e.JCS_DB_DRIVER === "postgresql"
+          ? {
+              schema: e.JCS_PGBOSS_SCHEMA ?? (e.JCS_DB_SCHEMA === undefined ? "pgboss" : `${e.JCS_DB_SCHEMA}_pgboss`),
+              heartbeatSeconds: e.JCS_JOB_HEARTBEAT_SECONDS,
+              superviseSeconds: e.JCS_JOB_SUPERVISE_SECONDS,
+              pollSeconds: e.JCS_JOB_POLL_SECONDS,
+              concurrencyPerKey: e.JCS_JOB_CONCURRENCY_PER_KEY,
+            }
+          : null,
     },
   };
 }

@@ -39,7 +39,7 @@ describeOnDatabases("isolation between scopes", (db) => {
     const [slowScope] = await service.store.accounts.replaceScopes(slowAccount.id, [{ orgId: null, orgName: "slow" }]);
 
     const started = Date.now();
-    // One scheduler tick launches both scopes and returns without waiting for either.
+    // One scheduler tick launches both scopes (on PostgreSQL: queues their directory jobs) and returns without waiting for either.
     const scheduler = service.app.get(SyncScheduler);
     expect(await scheduler.tick()).toBe(2);
     expect(Date.now() - started).toBeLessThan(5_000);
