@@ -60,8 +60,9 @@ function observation(): Domain.AppObservation {
   const r = rand();
   if (r < 0.3) {
     // Windows programs: 60% catalog, 40% long tail.
-    const name = chance(0.6) ? decorate(pick(namesOf(pick(CATALOG)))) : decorate(unlisted());
-    return { source: "windows-program", name, version: version(), publisher: `${pick(VENDORS)} Inc.`, identifyingNumber: "{8A69D345-D564-463C-AFF1-A69D9E530F96}" };
+    const e = chance(0.6) ? pick(CATALOG) : undefined;
+    const name = e !== undefined ? decorate(pick(namesOf(e))) : decorate(unlisted());
+    return { source: "windows-program", name, version: version(), publisher: `${e?.vendor ?? pick(VENDORS)} Inc.`, identifyingNumber: "{8A69D345-D564-463C-AFF1-A69D9E530F96}" };
   }
   if (r < 0.55) {
     if (chance(0.5)) {

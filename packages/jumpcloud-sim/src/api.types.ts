@@ -31,6 +31,12 @@ export interface SimOptions {
   faults?: FaultConfig;
   /** Extra latency per request, fixed or uniformly drawn (deterministically) from [min, max]. */
   latencyMs?: number | { min: number; max: number };
+  /**
+   * Measure `latencyMs` on the stand-in's clock instead of wall time: a request is answered once
+   * the clock has moved that far past its arrival. With a manual clock, only `advance()`/`set()`
+   * release it, so a test decides when a slow answer comes (never, if it never advances).
+   */
+  latencyOnClock?: boolean;
   /** Directory Insights retention (default 90). Older events are gone. */
   diRetentionDays?: number;
   /** An event becomes visible between 0 and this many ms after its timestamp (default 120000). */

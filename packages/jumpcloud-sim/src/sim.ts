@@ -47,7 +47,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
   const faults = new FaultEngine();
   if (options.faults !== undefined) faults.set(options.faults);
   const stats = new StatsRecorder();
-  const server = createSimServer({ world, faults, mainKey: () => mainKey, ...(options.latencyMs === undefined ? {} : { latencyMs: options.latencyMs }) }, stats);
+  const server = createSimServer({ world, faults, mainKey: () => mainKey, ...(options.latencyMs === undefined ? {} : { latencyMs: options.latencyMs }), ...(options.latencyOnClock === true ? { latencyOnClock: true } : {}) }, stats);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());

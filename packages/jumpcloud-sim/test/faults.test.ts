@@ -131,3 +131,26 @@ describe("faults", () => {
     expect(s.byRoute.UNMATCHED).toEqual({ total: 1, byStatus: { "404": 1 } });
   });
 });
+
+describe("latency on the stand-in's clock", () => {
+  it("answers only once the clock has moved latencyMs past the request's arrival", async () => {
+    const sim = await startSim({ scenario: "demo", seed: 4, latencyMs: 60_000, latencyOnClock: true });
+    try {
+      let answered = false;
+      const pending = get(sim, "/api/systemusers").then((r) => {
+        answered = true;
+        return r;
+      });
+      await new Promise((r) => setTimeout(r, 100));
+      sim.clock.advance(59_000);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(answered).toBe(false);
+      expect(sim.stats().total).toBe(0);
+      sim.clock.advance(1_000);
+      expect((await pending).status).toBe(200);
+      expect(sim.stats().total).toBe(1);
+    } finally {
+      await sim.close();
+    }
+  });
+});

@@ -104,6 +104,24 @@ describe("MDM strictness", () => {
     }
   });
 
+  it("faults reach the MDM routes: short v2 pages on statuses, 5xx on System Insights change nothing", async () => {
+    const app = t.softwareApps.reduce((a, b) => (a.statuses.length >= b.statuses.length ? a : b));
+    expect(app.statuses.length).toBeGreaterThan(8);
+    sim.faults.set({ shortPageOnV2: { route: "GET /api/v2/softwareapps/{software_app_id}/statuses" } });
+    const path = `/api/v2/softwareapps/${app.id}/statuses`;
+    const first = await get(sim, `${path}?limit=4&skip=4`);
+    expect(first.body.length).toBeLessThan(4);
+    const total = Number(first.headers.get("x-total-count"));
+    const seen: string[] = [];
+    for (let skip = 0; skip < total; skip += 4) seen.push(...(await get(sim, `${path}?limit=4&skip=${skip}`)).body.map((x: any) => x.id as string));
+    expect(seen.sort()).toEqual(app.statuses.map((x) => x.statusId).sort());
+    sim.faults.set({ seed: 3, rate5xx: 1, onlyRoutes: ["GET /api/v2/systeminsights/apps"] });
+    expect((await get(sim, "/api/v2/systeminsights/apps?limit=10")).status).toBeGreaterThanOrEqual(500);
+    expect((await get(sim, "/api/v2/systeminsights/programs?limit=10")).status).toBe(200);
+    sim.faults.clear();
+    expect(JSON.stringify(sim.truth().devices)).toBe(JSON.stringify(t.devices));
+  });
+
   it("no-di: software events are unreadable, truth knows no event-derived software; managed statuses stay", async () => {
     const noDi = await startSim({ scenario: "no-di", seed: 7 });
     try {

@@ -20,7 +20,10 @@ export const CONFIRMING_EVENTS: Readonly<Record<ActionKind, readonly string[]>> 
 
 /** Events may land a little before our clock says the write finished (clock skew, JumpCloud's own stamps). */
 const LOOK_BACK_MS = 5 * 60_000;
-/** After this, an action neither Directory Insights nor a directory sync confirmed is `not-confirmed`. */
+/**
+ * After this (or two of the account's sync intervals, if longer: a sync must have had its chance),
+ * an action neither Directory Insights nor a directory sync confirmed is `not-confirmed`.
+ */
 export const CONFIRMATION_WINDOW_MS = 60 * 60_000;
 
 export interface ConfirmationPass {
@@ -44,13 +47,13 @@ export class ActionConfirmer {
     private readonly clients: JumpCloudClients,
   ) {}
 
+  /** `windowMs` overrides the window (tests, an operator's one-off pass). */
   async confirmPending(options: { windowMs?: number } = {}): Promise<ConfirmationPass> {
-    const windowMs = options.windowMs ?? CONFIRMATION_WINDOW_MS;
     let confirmed = 0;
     let notConfirmed = 0;
     let pending = 0;
     for (const action of await this.store.actions.listUnconfirmed(200)) {
-      const verdict = await this.check(action, windowMs);
+      const verdict = await this.check(action, options.windowMs ?? (await this.windowOf(action)));
       if (verdict === null) {
         pending += 1;
         continue;
@@ -69,6 +72,11 @@ export class ActionConfirmer {
       else notConfirmed += 1;
     }
     return { confirmed, notConfirmed, pending };
+  }
+
+  private async windowOf(action: Action): Promise<number> {
+    const account = await this.store.accounts.getAccount(action.accountId);
+    return Math.max(CONFIRMATION_WINDOW_MS, 2 * (account?.scheduleMinutes ?? 0) * 60_000);
   }
 
   private async check(action: Action, windowMs: number): Promise<{ state: "confirmed" | "not-confirmed"; detail: string } | null> {

@@ -72,6 +72,26 @@ for (const { name: database, skip } of testDatabases("actions suite")) describe.
     await sim?.close();
   });
 
+  it("needs a token; bad input is a 400 naming each field, before anything is read", async () => {
+    for (const [method, path] of [["POST", "/v1/actions"], ["GET", "/v1/actions"], ["GET", "/v1/actions/x"], ["GET", "/v1/audit"]] as const) {
+      expectProblem(await api.call(method, path, { token: null, ...(method === "POST" ? { body: {} } : {}) }), 401);
+    }
+    const bad = await act({ scopeId, action: "disable", users: [] });
+    expectProblem(bad, 400);
+    const both = await act({ scopeId, action: "suspend", users: [{ userId: "a", username: "b" }] });
+    expectProblem(both, 400);
+    expect(both.body.errors?.[0]?.path).toMatch(/^users\.0/u);
+    const none = await act({ scopeId, action: "suspend", users: [] });
+    expectProblem(none, 400);
+    const noEmail = await act({ scopeId, action: "create", users: [{ username: "x.y" }] });
+    expectProblem(noEmail, 400);
+    expect(noEmail.body.errors?.map((e) => e.path)).toEqual(["users.0.email"]);
+    const badKey = await act({ scopeId, action: "suspend", users: [{ userId: "a" }] }, { "idempotency-key": "a key with spaces" });
+    expectProblem(badKey, 400);
+    expect((await api.call("GET", "/v1/audit?outcome=maybe")).status).toBe(400);
+    expect(sim.stats().total).toBe(0);
+  });
+
   it("refuses an account connected with `read`: 403 saying why, nothing sent upstream, audited", async () => {
     const user = activeUsers()[0]!;
     const res = await act({ scopeId: readScopeId, action: "suspend", users: [{ userId: user.id }] });

@@ -1,24 +1,12 @@
-import { afterEach, expect, it } from "vitest";
-import { startSim, type Sim } from "@jumpcloud-sync/jumpcloud-sim";
+import { expect, it } from "vitest";
 import { AccountError } from "../../src/accounts/account-validation.js";
-import { addSimAccount, bootService, describeOnDatabases, expectMatchesTruth, ranOk, streamOf, type Service } from "../support/harness.js";
+import { addSimAccount, useSimService, describeOnDatabases, expectMatchesTruth, ranOk, streamOf } from "../support/harness.js";
 
 describeOnDatabases("directory sync against the stand-in (whole directory vs ground truth)", (db) => {
-  let sim: Sim;
-  let service: Service;
-
-  afterEach(async () => {
-    await service?.close();
-    await sim?.close();
-  });
-
-  async function boot(scenario: "demo" | "msp" | "no-di" = "demo", env: Record<string, string> = {}): Promise<void> {
-    sim = await startSim({ scenario, seed: 7 });
-    service = await bootService({ db: db(), clock: sim.clock, env });
-  }
+  const fixture = useSimService(db);
 
   it("a bad key is refused on add with a clear message; a key revoked later shows as needs attention and loses nothing", async () => {
-    await boot();
+    const { sim, service } = await fixture.boot();
     const refused = await addSimAccount(service, sim, { apiKey: "not-a-real-key" }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(AccountError);
     expect(refused).toMatchObject({ problem: "invalid-key", message: expect.stringMatching(/rejected the API key \(401\)/u) as string });

@@ -1,23 +1,11 @@
-import { afterEach, expect, it } from "vitest";
-import { startSim, type Sim } from "@jumpcloud-sync/jumpcloud-sim";
-import { addSimAccount, bootService, describeOnDatabases, expectMatchesTruth, ranOk, type Service } from "../support/harness.js";
+import { expect, it } from "vitest";
+import { addSimAccount, useSimService, describeOnDatabases, expectMatchesTruth, ranOk } from "../support/harness.js";
 
 describeOnDatabases("directory sync against the stand-in (whole directory vs ground truth)", (db) => {
-  let sim: Sim;
-  let service: Service;
-
-  afterEach(async () => {
-    await service?.close();
-    await sim?.close();
-  });
-
-  async function boot(scenario: "demo" | "msp" | "no-di" = "demo", env: Record<string, string> = {}): Promise<void> {
-    sim = await startSim({ scenario, seed: 7 });
-    service = await bootService({ db: db(), clock: sim.clock, env });
-  }
+  const fixture = useSimService(db);
 
   it("first sync: the whole directory and usage match, with the stand-in's minimum number of requests", async () => {
-    await boot();
+    const { sim, service } = await fixture.boot();
     const { scopes } = await addSimAccount(service, sim);
     const scopeId = scopes[0]!.id;
     sim.resetStats();

@@ -1,24 +1,12 @@
-import { afterEach, expect, it } from "vitest";
-import { startSim, type Sim } from "@jumpcloud-sync/jumpcloud-sim";
+import { expect, it } from "vitest";
 import type { InsightsCursor } from "@jumpcloud-sync/domain";
-import { addSimAccount, bootService, describeOnDatabases, expectMatchesTruth, ranOk, streamOf, type Service } from "../support/harness.js";
+import { addSimAccount, useSimService, describeOnDatabases, expectMatchesTruth, ranOk, streamOf } from "../support/harness.js";
 
 describeOnDatabases("directory sync against the stand-in (whole directory vs ground truth)", (db) => {
-  let sim: Sim;
-  let service: Service;
-
-  afterEach(async () => {
-    await service?.close();
-    await sim?.close();
-  });
-
-  async function boot(scenario: "demo" | "msp" | "no-di" = "demo", env: Record<string, string> = {}): Promise<void> {
-    sim = await startSim({ scenario, seed: 7 });
-    service = await bootService({ db: db(), clock: sim.clock, env });
-  }
+  const fixture = useSimService(db);
 
   it("incremental run: changed, added and deleted users, new assignments, new and late events", async () => {
-    await boot();
+    const { sim, service } = await fixture.boot();
     const { scopes } = await addSimAccount(service, sim);
     const scopeId = scopes[0]!.id;
     expect(ranOk((await service.sync.syncNow({ scopeIds: [scopeId] }))[0])).toBe(true);

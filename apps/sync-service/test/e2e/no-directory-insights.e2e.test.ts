@@ -1,27 +1,15 @@
-import { afterEach, expect, it } from "vitest";
-import { startSim, type Sim } from "@jumpcloud-sync/jumpcloud-sim";
+import { expect, it } from "vitest";
 import { ScopeStatusService } from "../../src/api/scope-status.service.js";
 import { describeAccounts } from "../../src/cli/format.js";
 import { SyncMetrics } from "../../src/metrics/sync-metrics.service.js";
 import { exitCodeOf } from "../../src/cli/sync.command.js";
-import { addSimAccount, bootService, describeOnDatabases, expectMatchesTruth, ranOk, streamOf, type Service } from "../support/harness.js";
+import { addSimAccount, useSimService, describeOnDatabases, expectMatchesTruth, ranOk, streamOf } from "../support/harness.js";
 
 describeOnDatabases("directory sync against the stand-in (whole directory vs ground truth)", (db) => {
-  let sim: Sim;
-  let service: Service;
-
-  afterEach(async () => {
-    await service?.close();
-    await sim?.close();
-  });
-
-  async function boot(scenario: "demo" | "msp" | "no-di" = "demo", env: Record<string, string> = {}): Promise<void> {
-    sim = await startSim({ scenario, seed: 7 });
-    service = await bootService({ db: db(), clock: sim.clock, env });
-  }
+  const fixture = useSimService(db);
 
   it("an org without Directory Insights: users and apps complete, usage is unavailable with the reason, the sync succeeds and nobody is asked to fix anything", async () => {
-    await boot("no-di");
+    const { sim, service } = await fixture.boot("no-di");
     const { scopes } = await addSimAccount(service, sim);
     const scopeId = scopes[0]!.id;
     const [result] = await service.sync.syncNow({ scopeIds: [scopeId] });

@@ -1,23 +1,11 @@
-import { afterEach, expect, it } from "vitest";
-import { startSim, type Sim } from "@jumpcloud-sync/jumpcloud-sim";
-import { addSimAccount, bootService, describeOnDatabases, expectMatchesTruth, ranOk, streamOf, type Service } from "../support/harness.js";
+import { expect, it } from "vitest";
+import { addSimAccount, useSimService, describeOnDatabases, expectMatchesTruth, ranOk, streamOf } from "../support/harness.js";
 
 describeOnDatabases("directory sync against the stand-in (whole directory vs ground truth)", (db) => {
-  let sim: Sim;
-  let service: Service;
-
-  afterEach(async () => {
-    await service?.close();
-    await sim?.close();
-  });
-
-  async function boot(scenario: "demo" | "msp" | "no-di" = "demo", env: Record<string, string> = {}): Promise<void> {
-    sim = await startSim({ scenario, seed: 7 });
-    service = await bootService({ db: db(), clock: sim.clock, env });
-  }
+  const fixture = useSimService(db);
 
   it("429 storms, 502/503/504 and dropped connections: retried per request, the result is still exact", async () => {
-    await boot("demo", { JCS_RETRY_MAX_ATTEMPTS: "12" });
+    const { sim, service } = await fixture.boot("demo", { JCS_RETRY_MAX_ATTEMPTS: "12" });
     const { scopes } = await addSimAccount(service, sim);
     const scopeId = scopes[0]!.id;
     sim.faults.set({ seed: 3, rate429: 0.3, retryAfterSeconds: null, rate5xx: 0.15, statuses5xx: [502, 503, 504], dropConnectionRate: 0.05 });
@@ -33,7 +21,7 @@ describeOnDatabases("directory sync against the stand-in (whole directory vs gro
   });
 
   it("malformed 200 bodies (JSON cut in half) on reads: each read retried, the snapshot and usage still exact", async () => {
-    await boot("demo", { JCS_RETRY_MAX_ATTEMPTS: "10" });
+    const { sim, service } = await fixture.boot("demo", { JCS_RETRY_MAX_ATTEMPTS: "10" });
     const { scopes } = await addSimAccount(service, sim);
     const scopeId = scopes[0]!.id;
     // Every read family: v1 and v2 lists, the per-group and per-app v2 listings, Directory Insights.

@@ -1,23 +1,11 @@
-import { afterEach, expect, it } from "vitest";
-import { startSim, type Sim } from "@jumpcloud-sync/jumpcloud-sim";
-import { addSimAccount, bootService, describeOnDatabases, expectMatchesTruth, ranOk, streamOf, type Service } from "../support/harness.js";
+import { expect, it } from "vitest";
+import { addSimAccount, useSimService, describeOnDatabases, expectMatchesTruth, ranOk, streamOf } from "../support/harness.js";
 
 describeOnDatabases("directory sync against the stand-in (whole directory vs ground truth)", (db) => {
-  let sim: Sim;
-  let service: Service;
-
-  afterEach(async () => {
-    await service?.close();
-    await sim?.close();
-  });
-
-  async function boot(scenario: "demo" | "msp" | "no-di" = "demo", env: Record<string, string> = {}): Promise<void> {
-    sim = await startSim({ scenario, seed: 7 });
-    service = await bootService({ db: db(), clock: sim.clock, env });
-  }
+  const fixture = useSimService(db);
 
   it("500s (not retried by the client): the run fails cleanly with nothing half-applied, later runs converge", async () => {
-    await boot();
+    const { sim, service } = await fixture.boot();
     const { scopes } = await addSimAccount(service, sim);
     const scopeId = scopes[0]!.id;
     expect(ranOk((await service.sync.syncNow({ scopeIds: [scopeId] }))[0])).toBe(true);

@@ -14,10 +14,13 @@ describeOnDatabases("isolation between scopes", (db) => {
     await Promise.all([fast?.close(), slow?.close()]);
   });
 
-  it("a scope answering in 30 s per request does not stop another scope's sync from finishing", async () => {
-    // Two stand-ins share one clock: one fast, one answering every request after 30 s.
+  it("a scope whose stand-in never answers does not stop another scope's sync from finishing, nor shutdown", async () => {
+    // Two stand-ins share one clock: one fast, one answering each request 30 s later on that
+    // clock, which the test never advances: the slow scope's requests never come back. Nothing
+    // here measures wall time; a scheduler tick, a sync or a shutdown that waited for the slow
+    // scope would hang (and fail by the test timeout).
     fast = await startSim({ scenario: "demo", seed: 1 });
-    slow = await startSim({ scenario: "demo", seed: 2, clock: fast.clock, latencyMs: 30_000 });
+    slow = await startSim({ scenario: "demo", seed: 2, clock: fast.clock, latencyMs: 30_000, latencyOnClock: true });
     // The real scheduler (timers registered), ticking only when the test says so.
     service = await bootService({
       db: db(),
@@ -38,29 +41,26 @@ describeOnDatabases("isolation between scopes", (db) => {
     );
     const [slowScope] = await service.store.accounts.replaceScopes(slowAccount.id, [{ orgId: null, orgName: "slow" }]);
 
-    const started = Date.now();
     // One scheduler tick launches both scopes (on PostgreSQL: queues their directory jobs) and returns without waiting for either.
     const scheduler = service.app.get(SyncScheduler);
     expect(await scheduler.tick()).toBe(2);
-    expect(Date.now() - started).toBeLessThan(5_000);
 
     const fastScopeId = fastAccount.scopes[0]!.id;
     const store = service.store;
     await expect
       .poll(async () => (await store.runs.listRuns({ scopeId: fastScopeId, limit: 5 })).items.filter((r) => r.state === "succeeded").length, { timeout: 20_000, interval: 50 })
       .toBe(2);
-    expect(Date.now() - started).toBeLessThan(20_000);
     await expectMatchesTruth(service.store, fastScopeId, fast.truth());
-    // The slow scope is still on its first requests.
+    // The slow scope is still on its first request, which the slow stand-in has not answered.
     const runs = await service.store.runs.listRuns({ scopeId: slowScope!.id, limit: 5 });
     expect(runs.items.map((r) => r.state)).toEqual(["running"]);
+    expect(slow.stats().total).toBe(0);
 
-    // Shutdown does not wait 30 s either: after the grace, in-flight requests are aborted, the run
-    // is recorded as interrupted and the lease released.
-    const closing = Date.now();
+    // Shutdown does not wait for the answer either: after the grace, in-flight requests are
+    // aborted, the run is recorded as interrupted and the lease released.
     await service.close();
     service = undefined;
-    expect(Date.now() - closing).toBeLessThan(10_000);
+    expect(slow.stats().total).toBe(0);
     const after = await db().open();
     try {
       const [run] = (await after.runs.listRuns({ scopeId: slowScope!.id, limit: 5 })).items;

@@ -1,18 +1,11 @@
-import { afterEach, expect, it } from "vitest";
-import { startSim, type Sim } from "@jumpcloud-sync/jumpcloud-sim";
+import { expect, it } from "vitest";
 import { DIRECTORY_STREAM, USAGE_STREAM } from "@jumpcloud-sync/domain";
 import type { StreamDefinition } from "../../src/sync/stream-definition.types.js";
 import { StreamRegistry } from "../../src/sync/stream-registry.service.js";
-import { addSimAccount, bootService, describeOnDatabases, ranOk, type Service } from "../support/harness.js";
+import { addSimAccount, describeOnDatabases, ranOk, useSimService } from "../support/harness.js";
 
 describeOnDatabases("streams registered by a module", (db) => {
-  let sim: Sim;
-  let service: Service;
-
-  afterEach(async () => {
-    await service?.close();
-    await sim?.close();
-  });
+  const fixture = useSimService(db);
 
   function probe(name: string, extra: Partial<StreamDefinition>, run: StreamDefinition["run"]): StreamDefinition {
     return { name, module: "test", freshness: { defaultMinutes: 60 }, clearsOnSuccess: ["failing"], credentialFailureBlocksScope: false, run, ...extra };
@@ -20,8 +13,7 @@ describeOnDatabases("streams registered by a module", (db) => {
 
   it("a stream without dependencies runs beside the directory snapshot of its scope; a dependent one after its dependency", async () => {
     // Every request takes 100 ms: the directory snapshot takes seconds, long enough to be seen running.
-    sim = await startSim({ scenario: "demo", seed: 3, latencyMs: 100 });
-    service = await bootService({ db: db(), clock: sim.clock });
+    const { sim, service } = await fixture.boot("demo", {}, { seed: 3, latencyMs: 100 });
     const { scopes } = await addSimAccount(service, sim);
     const scopeId = scopes[0]!.id;
     const store = service.store;

@@ -1,9 +1,5 @@
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
 import type { INestApplication } from "@nestjs/common";
 import type { Clock } from "@jumpcloud-sync/domain";
 import type { Sim } from "@jumpcloud-sync/jumpcloud-sim";
@@ -11,15 +7,8 @@ import { createServiceApp } from "../../src/bootstrap.js";
 import { parseConfig } from "../../src/config/index.js";
 import { createLogger } from "../../src/logging/index.js";
 import { STORE, type SyncStore } from "../../src/store/store.types.js";
-import { databaseEnv, dropSchema, newSecretKey, type TestDatabase } from "./databases.js";
-
-/** Fast retries; no rate limit of our own against the stand-in. */
-const TEST_ENV: Record<string, string> = {
-  JCS_RETRY_BASE_DELAY_MS: "5",
-  JCS_RETRY_MAX_DELAY_MS: "40",
-  JCS_RATE_LIMIT_PER_MINUTE: "100000",
-  JCS_LOG_LEVEL: process.env.JCS_TEST_LOG_LEVEL ?? "silent",
-};
+import { createTestDb, type TestDatabase } from "./databases.js";
+import { TEST_ENV } from "./harness.js";
 
 export interface ApiResult<T = unknown> {
   readonly status: number;
@@ -43,11 +32,9 @@ export interface ApiApp {
 
 /** The real service (HTTP app, every module, a real database), listening on an ephemeral port. */
 export async function startApiApp(options: { clock?: Clock; env?: Record<string, string>; database?: TestDatabase; logs?: string[] } = {}): Promise<ApiApp> {
-  const dir = mkdtempSync(join(tmpdir(), "jcs-api-"));
-  // PostgreSQL: a schema of its own per app, dropped on close.
-  const schema = options.database === "postgresql" ? `jcs_api_${randomBytes(6).toString("hex")}` : null;
-  const database = databaseEnv(options.database ?? "sqlite", { dbPath: join(dir, "jcs.sqlite"), schema: schema ?? "" });
-  const config = parseConfig({}, { ...TEST_ENV, ...database, JCS_SECRET_KEY: newSecretKey(), ...options.env });
+  // The one test-database helper: a SQLite file in a temporary folder, or a PostgreSQL schema of its own, dropped on close.
+  const db = createTestDb(options.database ?? "sqlite");
+  const config = parseConfig({}, { ...TEST_ENV, ...db.env, ...options.env });
   // `logs` collects every log line (a test can search them for secrets) instead of printing them.
   const logs = options.logs;
   const logger = logs === undefined ? createLogger({ level: config.logLevel }) : createLogger({ level: config.logLevel, destination: { write: (line: string) => void logs.push(line) } });
@@ -82,9 +69,8 @@ export async function startApiApp(options: { clock?: Clock; env?: Record<string,
       return { status: res.status, headers: res.headers, text, body: parsed as T };
     },
     async close() {
-      if (schema !== null) await dropSchema(api.store, schema);
       await app.close();
-      rmSync(dir, { recursive: true, force: true });
+      await db.drop();
     },
   };
   return api;

@@ -30,14 +30,14 @@ export function testDatabases(suite: string): { name: TestDatabase; skip: boolea
 }
 
 /** The service's JCS_DB_* variables for a database (SQLite file, or a PostgreSQL schema). */
-export function databaseEnv(kind: TestDatabase, where: { dbPath: string; schema: string }): Record<string, string> {
+function databaseEnv(kind: TestDatabase, where: { dbPath: string; schema: string }): Record<string, string> {
   return kind === "sqlite"
     ? { JCS_DB_DRIVER: "sqlite", JCS_DB_PATH: where.dbPath }
     : { JCS_DB_DRIVER: "postgresql", JCS_DATABASE_URL: pgUrl() ?? "", JCS_DB_SCHEMA: where.schema };
 }
 
 /** Drops a PostgreSQL schema (and everything in it) through a store's connection. */
-export async function dropSchema(store: { orm: { em: { getConnection(): { execute(sql: string): Promise<unknown> } } } }, schema: string): Promise<void> {
+async function dropSchema(store: { orm: { em: { getConnection(): { execute(sql: string): Promise<unknown> } } } }, schema: string): Promise<void> {
   await store.orm.em.getConnection().execute(`drop schema if exists "${schema}" cascade`);
 }
 

@@ -1,6 +1,6 @@
 import type { INestApplicationContext } from "@nestjs/common";
 import type { Clock, StreamName } from "@jumpcloud-sync/domain";
-import type { GroundTruth, Sim } from "@jumpcloud-sync/jumpcloud-sim";
+import { startSim, type GroundTruth, type Scenario, type Sim, type SimOptions } from "@jumpcloud-sync/jumpcloud-sim";
 import { afterEach, beforeEach, describe, expect } from "vitest";
 import { AccountsService, type AccountView } from "../../src/accounts/accounts.service.js";
 import { createServiceContext } from "../../src/bootstrap.js";
@@ -74,6 +74,29 @@ export async function bootService(options: { db: TestDb; clock?: Clock; env?: Re
       if (closed) return;
       closed = true;
       await app.close();
+    },
+  };
+}
+
+/**
+ * The one service + stand-in fixture of the end-to-end suites: `boot()` starts a seeded stand-in
+ * and the real service on the current test's database, sharing the stand-in's clock; both are
+ * closed after each test (before the database is dropped).
+ */
+export function useSimService(db: () => TestDb): { boot(scenario?: Scenario, env?: Record<string, string>, sim?: Omit<SimOptions, "scenario">): Promise<{ sim: Sim; service: Service }> } {
+  let sim: Sim | undefined;
+  let service: Service | undefined;
+  afterEach(async () => {
+    await service?.close();
+    await sim?.close();
+    service = undefined;
+    sim = undefined;
+  });
+  return {
+    async boot(scenario = "demo", env = {}, simOptions = {}) {
+      sim = await startSim({ seed: 7, ...simOptions, scenario });
+      service = await bootService({ db: db(), clock: sim.clock, env });
+      return { sim, service };
     },
   };
 }

@@ -134,6 +134,7 @@ export const APP_CATALOG_ENTRIES: readonly AppCatalogEntry[] = [
   {
     id: "opera",
     name: "Opera",
+    publishers: ["Opera"],
     vendor: "Opera Norway",
     category: "browser",
     names: ["Opera Stable", "Opera Browser"],
@@ -153,6 +154,7 @@ export const APP_CATALOG_ENTRIES: readonly AppCatalogEntry[] = [
   {
     id: "arc",
     name: "Arc",
+    publishers: ["Browser"],
     vendor: "The Browser Company",
     category: "browser",
     names: ["Arc Browser"],
@@ -205,6 +207,7 @@ export const APP_CATALOG_ENTRIES: readonly AppCatalogEntry[] = [
   {
     id: "zoom",
     name: "Zoom",
+    publishers: ["Zoom"],
     vendor: "Zoom Video Communications",
     category: "communication",
     names: ["zoom.us", "Zoom Workplace", "Zoom Meetings", "Zoom Client for Meetings"],
@@ -262,6 +265,7 @@ export const APP_CATALOG_ENTRIES: readonly AppCatalogEntry[] = [
   {
     id: "signal",
     name: "Signal",
+    publishers: ["Signal"],
     vendor: "Signal Messenger",
     category: "communication",
     names: ["Signal Desktop"],
@@ -300,6 +304,7 @@ export const APP_CATALOG_ENTRIES: readonly AppCatalogEntry[] = [
   {
     id: "loom",
     name: "Loom",
+    publishers: ["Loom", "Atlassian"],
     vendor: "Atlassian",
     category: "communication",
     names: ["Loom – Screen Recorder & Screen Capture"],
@@ -404,6 +409,7 @@ export const APP_CATALOG_ENTRIES: readonly AppCatalogEntry[] = [
   {
     id: "notion",
     name: "Notion",
+    publishers: ["Notion"],
     vendor: "Notion Labs",
     category: "productivity",
     names: ["Notion Web Clipper"],
@@ -425,6 +431,7 @@ export const APP_CATALOG_ENTRIES: readonly AppCatalogEntry[] = [
   {
     id: "obsidian",
     name: "Obsidian",
+    publishers: ["Obsidian"],
     vendor: "Obsidian",
     category: "productivity",
     bundleIds: ["md.obsidian"],
@@ -512,6 +519,7 @@ export const APP_CATALOG_ENTRIES: readonly AppCatalogEntry[] = [
   {
     id: "box",
     name: "Box",
+    publishers: ["Box"],
     vendor: "Box",
     category: "storage",
     names: ["Box Drive", "Box Tools", "Box Sync"],
@@ -675,6 +683,7 @@ export const APP_CATALOG_ENTRIES: readonly AppCatalogEntry[] = [
   {
     id: "cursor",
     name: "Cursor",
+    publishers: ["Anysphere", "Cursor"],
     vendor: "Anysphere",
     category: "developer",
     bundleIds: ["com.todesktop.230313mzl4w4u92"],
@@ -773,6 +782,7 @@ export const APP_CATALOG_ENTRIES: readonly AppCatalogEntry[] = [
   {
     id: "git",
     name: "Git",
+    publishers: ["Git"],
     vendor: "The Git Development Community",
     category: "developer",
     names: ["Git for Windows"],
@@ -782,6 +792,7 @@ export const APP_CATALOG_ENTRIES: readonly AppCatalogEntry[] = [
   {
     id: "docker-desktop",
     name: "Docker Desktop",
+    publishers: ["Docker"],
     vendor: "Docker",
     category: "developer",
     names: ["Docker"],
@@ -824,6 +835,7 @@ export const APP_CATALOG_ENTRIES: readonly AppCatalogEntry[] = [
   {
     id: "python",
     name: "Python",
+    publishers: ["Python"],
     vendor: "Python Software Foundation",
     category: "developer",
     names: ["Python 3", "Python Launcher"],
@@ -882,7 +894,7 @@ export const APP_CATALOG_ENTRIES: readonly AppCatalogEntry[] = [
     ssoKeys: ["lastpass"],
   },
   { id: "dashlane", name: "Dashlane", vendor: "Dashlane", category: "security", names: ["Dashlane — Password Manager"], extensions: { chrome: ["fdjamakpfbbddfjaooikfcpapjohcfmg"] }, ssoKeys: ["dashlane"] },
-  { id: "keeper", name: "Keeper Password Manager", vendor: "Keeper Security", category: "security", names: ["Keeper", "Keeper Desktop"], extensions: { chrome: ["bfogiafebfohielmmehodmfbbebbbpei"] }, managed: { chocolatey: ["keeper"] }, ssoKeys: ["keeper"] },
+  { id: "keeper", name: "Keeper Password Manager", vendor: "Keeper Security", category: "security", names: ["Keeper", "Keeper Desktop"], publishers: ["Keeper"], extensions: { chrome: ["bfogiafebfohielmmehodmfbbebbbpei"] }, managed: { chocolatey: ["keeper"] }, ssoKeys: ["keeper"] },
   { id: "keepassxc", name: "KeePassXC", vendor: "KeePassXC Team", category: "security", bundleIds: ["org.keepassxc.keepassxc"], packages: { deb: ["keepassxc"], rpm: ["keepassxc"], snap: ["keepassxc"], flatpak: ["org.keepassxc.KeePassXC"] }, managed: { chocolatey: ["keepassxc"], winget: ["KeePassXCTeam.KeePassXC"] }, distinctFrom: ["keepass"] },
   { id: "keepass", name: "KeePass Password Safe", vendor: "Dominik Reichl", category: "security", names: ["KeePass"], managed: { chocolatey: ["keepass"], winget: ["DominikReichl.KeePass"] } },
   { id: "ublock-origin", name: "uBlock Origin", vendor: "Raymond Hill", category: "security", extensions: { chrome: ["cjpalhdlnbpafiamejdnhcphjbkeiagm"], firefox: ["uBlock0@raymondhill.net"] } },
@@ -890,7 +902,7 @@ export const APP_CATALOG_ENTRIES: readonly AppCatalogEntry[] = [
   { id: "privacy-badger", name: "Privacy Badger", vendor: "Electronic Frontier Foundation", category: "security", extensions: { chrome: ["pkehgijcmpdhfbdbbnkijodmdjhbjlgp"], firefox: ["jid1-MnnxcxisBPnSXQ@jetpack"] } },
   { id: "metamask", name: "MetaMask", vendor: "Consensys", category: "security", extensions: { chrome: ["nkbihfbeogaeaoehlefnkodbefgpgknn"], firefox: ["webextension@metamask.io"] } },
   { id: "microsoft-defender", name: "Microsoft Defender", vendor: "Microsoft", category: "security", names: ["Microsoft Defender for Endpoint", "Microsoft Defender ATP"], vendorPrefixes: ["Microsoft"], bundleIds: ["com.microsoft.wdav"], packages: { deb: ["mdatp"], rpm: ["mdatp"] } },
-  { id: "crowdstrike-falcon", name: "CrowdStrike Falcon", vendor: "CrowdStrike", category: "security", names: ["CrowdStrike Windows Sensor", "Falcon", "CrowdStrike Falcon Sensor"], bundleIds: ["com.crowdstrike.falcon.App"], packages: { deb: ["falcon-sensor"], rpm: ["falcon-sensor"] } },
+  { id: "crowdstrike-falcon", name: "CrowdStrike Falcon", vendor: "CrowdStrike", category: "security", names: ["CrowdStrike Windows Sensor", "Falcon", "CrowdStrike Falcon Sensor"], publishers: ["CrowdStrike"], bundleIds: ["com.crowdstrike.falcon.App"], packages: { deb: ["falcon-sensor"], rpm: ["falcon-sensor"] } },
   { id: "sentinelone", name: "SentinelOne", vendor: "SentinelOne", category: "security", names: ["Sentinel Agent", "SentinelOne Agent"] },
   { id: "malwarebytes", name: "Malwarebytes", vendor: "Malwarebytes", category: "security", names: ["Malwarebytes Anti-Malware"], managed: { chocolatey: ["malwarebytes"], winget: ["Malwarebytes.Malwarebytes"] } },
   { id: "cisco-secure-client", name: "Cisco Secure Client", vendor: "Cisco", category: "security", names: ["Cisco AnyConnect Secure Mobility Client", "Cisco AnyConnect"], managed: { chocolatey: ["anyconnect"] } },

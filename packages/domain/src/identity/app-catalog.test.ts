@@ -78,6 +78,15 @@ describe("the shipped catalog", () => {
     expect(pairs).toBeGreaterThanOrEqual(15);
   });
 
+  it("declares publishers its own vendor matches", () => {
+    const declaring = APP_CATALOG_ENTRIES.filter((e) => (e.publishers ?? []).length > 0);
+    expect(declaring.length).toBeGreaterThanOrEqual(10);
+    for (const e of declaring) {
+      expect(identifyApp({ source: "windows-program", name: e.name, publisher: `${e.vendor}, Inc.` }).appId, e.id).toBe(e.id);
+      expect(identifyApp({ source: "windows-program", name: e.name, publisher: "Unrelated Industrial Controls" }).appId, e.id).not.toBe(e.id);
+    }
+  });
+
   it("holds only well-formed extension ids", () => {
     for (const e of APP_CATALOG_ENTRIES) {
       for (const c of e.extensions?.chrome ?? []) expect(c, e.id).toMatch(/^[a-p]{32}$/);

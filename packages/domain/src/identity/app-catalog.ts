@@ -1,4 +1,5 @@
 import { appNameKey, foldCase, normalizeAppName, slugOf } from "./app-name.js";
+import { isGenericName, unlistedId } from "./app-unlisted-id.js";
 
 /** What a product is for; the catalog's grouping, shown in listings. */
 export type AppCategory =
@@ -40,6 +41,12 @@ export interface AppCatalogEntry {
    * index is looked up again without the prefix, and matches only a product that declares it.
    */
   readonly vendorPrefixes?: readonly string[];
+  /**
+   * Words of the Windows publisher, when the product's names are common words ("Signal", "Box",
+   * "Arc"): a program or software event with a publisher matches the product by name only if its
+   * publisher has one of these words. Identifiers are not affected.
+   */
+  readonly publishers?: readonly string[];
   /** macOS bundle identifiers (System Insights `apps.bundle_identifier`, managed app `bundleId`). */
   readonly bundleIds?: readonly string[];
   readonly packages?: AppCatalogPackages;
@@ -127,11 +134,19 @@ export interface AppNameLookup {
   readonly display: string;
   /** `name:<key>`, as in `AppIdentity.keys`. */
   readonly aliasKey: string;
-  /** `slugOf(key)` when the name matched nothing (what an unlisted id is made of), else "". */
+  /** `slugOf(key)`: what an unlisted id is made of. */
   readonly slug: string;
+  /** The unlisted id of the name when it is not generic (so needs no publisher). */
+  readonly unlistedId: string | undefined;
   /** The product the name matched, if any, and whether only without a vendor prefix. */
   readonly entry: AppCatalogEntry | undefined;
   readonly viaPrefix: boolean;
+}
+
+/** An identifier, keyed (`""` when blank) and looked up. */
+export interface AppIdentifierLookup {
+  readonly key: string;
+  readonly entry: AppCatalogEntry | undefined;
 }
 
 /**
@@ -183,6 +198,22 @@ export class AppCatalog {
   /** First words of the vendor prefixes: a name starting otherwise skips the prefix search. */
   private readonly prefixFirstWords: ReadonlySet<string>;
 
+  private idCaches = new Map<AppKeyNamespace, Map<string, AppIdentifierLookup>>();
+
+  /** An identifier (`com.google.Chrome` as a bundle id) as a key (`bundle:com.google.chrome`) and its product. */
+  lookupIdentifier(ns: AppKeyNamespace, raw: string): AppIdentifierLookup {
+    let cache = this.idCaches.get(ns);
+    const cached = cache?.get(raw);
+    if (cached !== undefined) return cached;
+    const value = identifierKey(raw);
+    const result: AppIdentifierLookup = { key: value === "" ? "" : `${ns}:${value}`, entry: value === "" ? undefined : this.byNamespace.get(ns)?.get(value) };
+    if (this.nameCacheSize > 0 && raw.length <= CACHED_NAME_MAX_LENGTH) {
+      if (cache === undefined || cache.size >= this.nameCacheSize) this.idCaches.set(ns, (cache = new Map<string, AppIdentifierLookup>()));
+      cache.set(raw, result);
+    }
+    return result;
+  }
+
   /** Normalize a raw name and find its product: by name, else without a declared vendor prefix. */
   lookupName(raw: string): AppNameLookup {
     const cached = this.nameCacheSize > 0 ? this.nameCache.get(raw) : undefined;
@@ -210,7 +241,10 @@ export class AppCatalog {
         }
       }
     }
-    const result: AppNameLookup = { key: n.key, display: n.display, aliasKey: `name:${n.key}`, slug: entry === undefined ? slugOf(n.key) : "", entry, viaPrefix };
+    // Also for names the catalog knows: a Linux package's name makes an unlisted id even then.
+    const slug = slugOf(n.key);
+    const plainId = isGenericName(n.key, slug) ? undefined : unlistedId(n.key, slug, () => null);
+    const result: AppNameLookup = { key: n.key, display: n.display, aliasKey: `name:${n.key}`, slug, unlistedId: plainId, entry, viaPrefix };
     // Only names of a plausible length are remembered: a hostile megabyte-long name is not kept.
     if (this.nameCacheSize > 0 && raw.length <= CACHED_NAME_MAX_LENGTH) {
       if (this.nameCache.size >= this.nameCacheSize) this.nameCache = new Map();

@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { APP_CATALOG_ENTRIES } from "./app-catalog.data.js";
-import { identifyApp, isUnlistedAppId, unlistedAppId } from "./app-identity.js";
+import { identifyApp } from "./app-identity.js";
+import { isUnlistedAppId, unlistedAppId } from "./app-unlisted-id.js";
 import type { AppObservation } from "./app-observation.js";
 
 const id = (o: AppObservation) => identifyApp(o).appId;
@@ -101,6 +102,8 @@ describe("identifyApp: one product under its many names", () => {
     expect(id({ source: "windows-program", name: "Agent", publisher: "Acme, Inc." })).toBe("unlisted:agent~acme");
     expect(id({ source: "macos-app", name: "Helper.app", bundleIdentifier: "com.globex.helper" })).toBe("unlisted:helper~globex");
     expect(id({ source: "windows-program", name: "Agent" })).toBe("unlisted:agent");
+    // A package whose name is a catalog name but not a package alias: unlisted, by its name.
+    expect(identifyApp({ source: "linux-package", name: "notion", packageFormat: "deb" })).toMatchObject({ appId: "unlisted:notion", displayName: "notion", matchedBy: "heuristic" });
     expect(id({ source: "windows-program", name: "" })).toBe("unlisted:unnamed");
     expect(identifyApp({ source: "windows-program", name: "" }).displayName).toBe("(unnamed)");
     expect(id({ source: "windows-program", name: "???" })).toMatch(/^unlisted:unnamed-[0-9a-f]{8}$/);
@@ -109,6 +112,19 @@ describe("identifyApp: one product under its many names", () => {
     expect(unlistedAppId("foo bar")).toBe("unlisted:foo-bar");
     expect(isUnlistedAppId("unlisted:foo")).toBe(true);
     expect(isUnlistedAppId("slack")).toBe(false);
+  });
+
+  it("matches a product with a common-word name only under its own publisher, when the catalog names it", () => {
+    expect(id({ source: "windows-program", name: "Signal", publisher: "Signal Messenger, LLC" })).toBe("signal");
+    expect(id({ source: "windows-program", name: "Signal" })).toBe("signal");
+    expect(identifyApp({ source: "windows-program", name: "Signal", publisher: "Acme Industrial Controls" })).toMatchObject({ appId: "unlisted:signal", matchedBy: "heuristic" });
+    expect(id({ source: "software-event", name: "Box", publisher: "Box, Inc." })).toBe("box");
+    expect(id({ source: "software-event", name: "Box", publisher: "Acme" })).toBe("unlisted:box");
+    expect(id({ source: "windows-program", name: "Obsidian", publisher: "Obsidian.md" })).toBe("obsidian");
+    expect(id({ source: "windows-program", name: "Git", publisher: "The Git Development Community" })).toBe("git");
+    // Identifiers are not affected, and products that name no publisher match by name from anyone.
+    expect(id({ source: "managed-app", displayName: "Signal", packageId: "OpenWhisperSystems.Signal", packageManager: "WINGET" })).toBe("signal");
+    expect(id({ source: "windows-program", name: "Slack", publisher: "Whoever" })).toBe("slack");
   });
 
   it("reads a software event's macOS path and package manager", () => {

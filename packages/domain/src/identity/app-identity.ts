@@ -1,10 +1,8 @@
 import { APP_CATALOG_ENTRIES } from "./app-catalog.data.js";
 import { type AppCatalog, type AppCatalogEntry, type AppKeyNamespace, type AppNameLookup, compileAppCatalog, identifierKey } from "./app-catalog.js";
-import { foldCase, slugOf } from "./app-name.js";
+import { foldCase } from "./app-name.js";
+import { unlistedId } from "./app-unlisted-id.js";
 import type { AppIdentity, AppMatchKind, AppObservation, AppSurface } from "./app-observation.js";
-
-/** Ids of products the catalog does not list start with this; catalog ids never contain `:`. */
-export const UNLISTED_PREFIX = "unlisted:";
 
 let shipped: AppCatalog | undefined;
 
@@ -28,19 +26,6 @@ const CONFIDENCE: Readonly<Record<AppMatchKind, number>> = {
 /** A package name found in another format than the row's (or a row without one). */
 const ANY_FORMAT_CONFIDENCE = 0.9;
 
-/**
- * Names too generic to be a product on their own ("Agent", "Helper", "Client"): an unlisted app
- * with such a name takes its publisher into its id, so two vendors' "Agent" stay two apps.
- */
-const GENERIC_NAMES = new Set([
-  "agent", "client", "helper", "updater", "update", "launcher", "tool", "tools", "driver", "drivers", "service", "services",
-  "plugin", "plug-in", "plugins", "add-in", "addin", "extension", "connector", "sync", "assistant", "viewer", "manager",
-  "utility", "utilities", "runtime", "sdk", "app", "application", "desktop", "installer", "setup", "support", "core",
-  "common", "framework", "host", "monitor", "daemon", "cli", "shell", "toolkit", "toolbox", "center", "console", "studio",
-  "suite", "system", "software", "server", "uninstaller", "notifier", "web", "browser", "player", "reader", "editor",
-]);
-/** Legal-form words dropped from a publisher before it goes into an id. */
-const COMPANY_SUFFIXES = new Set(["inc", "inc.", "llc", "l.l.c.", "ltd", "ltd.", "limited", "gmbh", "corp", "corp.", "corporation", "co", "co.", "company", "s.a.", "sa", "ag", "bv", "b.v.", "plc", "pty", "oy", "ab", "as", "a/s", "s.r.l.", "srl", "sas", "kk", "k.k."]);
 /** SSO connectors whose display name says nothing about the product: the label does. */
 const GENERIC_SSO = /^(?:custom )?(?:saml|oidc|sso|bookmark|openid connect)(?: 2\.0)?(?: app| application| connector)?$|^custom (?:app|application|saml app|oidc app)$/;
 
@@ -76,26 +61,40 @@ class Matcher {
   /** The first name seen, normalized: the heuristic's input when nothing matches. */
   fallback: AppNameLookup | undefined;
 
+  /** The observation's publisher (Windows programs, software events), for products that name theirs. */
+  publisher: string | null | undefined;
+  private publisherWords: ReadonlySet<string> | undefined;
+
   constructor(readonly catalog: AppCatalog) {}
+
+  /**
+   * A name match to a product that declares its publishers holds only if the observation has no
+   * publisher or one of them: "Signal" by Signal Messenger is Signal, "Signal" by Acme is not.
+   */
+  private publisherFits(entry: AppCatalogEntry): boolean {
+    const declared = entry.publishers;
+    if (declared === undefined || declared.length === 0) return true;
+    const raw = this.publisher;
+    if (raw === null || raw === undefined || raw.trim() === "") return true;
+    this.publisherWords ??= new Set(foldCase(raw).split(/[^\p{L}\p{N}+]+/u));
+    for (const word of declared) if (this.publisherWords.has(foldCase(word))) return true;
+    return false;
+  }
 
   identifier(ns: AppKeyNamespace, raw: string | null | undefined, kind: AppMatchKind, confidence = CONFIDENCE[kind]): void {
     if (raw === null || raw === undefined) return;
-    const value = identifierKey(raw);
-    if (value === "") return;
-    const key = `${ns}:${value}`;
-    if (this.keys.includes(key)) return;
+    const { key, entry } = this.catalog.lookupIdentifier(ns, raw);
+    if (key === "" || this.keys.includes(key)) return;
     this.keys.push(key);
     if (this.hit !== undefined) return;
-    const entry = this.catalog.byNamespace.get(ns)?.get(value);
     if (entry !== undefined) this.hit = { entry, kind, key, confidence };
   }
 
   /** A package name tried in every Linux format, after its own format missed. */
   anyFormat(raw: string): void {
     if (this.hit !== undefined) return;
-    const value = identifierKey(raw);
-    const entry = this.catalog.byNamespace.get("pkg")?.get(value);
-    if (entry !== undefined) this.hit = { entry, kind: "package-name", key: `pkg:${value}`, confidence: ANY_FORMAT_CONFIDENCE };
+    const { key, entry } = this.catalog.lookupIdentifier("pkg", raw);
+    if (entry !== undefined) this.hit = { entry, kind: "package-name", key, confidence: ANY_FORMAT_CONFIDENCE };
   }
 
   /**
@@ -115,6 +114,7 @@ class Matcher {
     if (!this.keys.includes(key)) this.keys.push(key);
     if (asFallback && this.fallback === undefined) this.fallback = n;
     if (this.hit !== undefined || n.entry === undefined || !matchCatalog) return;
+    if (!this.publisherFits(n.entry)) return;
     const kind: AppMatchKind = n.viaPrefix ? "vendor-prefix" : "catalog-alias";
     this.hit = { entry: n.entry, kind, key, confidence: CONFIDENCE[kind] };
   }
@@ -157,47 +157,6 @@ function bundleOrg(bundleId: string | null | undefined): string | null {
   if (bundleId === null || bundleId === undefined) return null;
   const parts = bundleId.split(".");
   return parts.length >= 3 && parts[1] !== "" ? (parts[1] ?? null) : null;
-}
-
-function publisherSlug(publisher: string): string {
-  const words = foldCase(publisher)
-    .replace(/[,()]/g, " ")
-    .split(/\s+/)
-    .filter((w) => w !== "");
-  while (words.length > 1 && COMPANY_SUFFIXES.has(words[words.length - 1]!)) words.pop();
-  return slugOf(words.join(" "));
-}
-
-/** FNV-1a, 32 bits: a short deterministic tag for names with no letter or digit at all. */
-function fnv1a(s: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i += 1) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0).toString(16).padStart(8, "0");
-}
-
-/**
- * The id of a product the catalog does not list: `unlisted:<slug of the normalized name>`, with
- * `~<publisher>` when the name alone is generic (`unlisted:agent~acme`).
- */
-export function unlistedAppId(nameKey: string, publisher?: string | null): string {
-  return unlistedId(nameKey, slugOf(nameKey), () => publisher);
-}
-
-/** The publisher is read only for a generic name (most are not). */
-function unlistedId(nameKey: string, nameSlug: string, publisherOf: () => string | null | undefined): string {
-  let slug = nameSlug;
-  if (slug === "") slug = nameKey === "" ? "unnamed" : `unnamed-${fnv1a(nameKey)}`;
-  // No name at all is as generic as it gets: "(unnamed)", the display name it gets, says the same.
-  const generic = (nameKey.length <= 4 && [...nameKey].length <= 2) || GENERIC_NAMES.has(nameKey) || slug === "unnamed" || slug.startsWith("unnamed-");
-  const publisher = generic ? publisherOf() : null;
-  if (publisher !== null && publisher !== undefined) {
-    const pub = publisherSlug(publisher);
-    if (pub !== "" && pub !== slug) return `${UNLISTED_PREFIX}${slug}~${pub}`;
-  }
-  return `${UNLISTED_PREFIX}${slug}`;
 }
 
 function versionOf(o: AppObservation): string | null | undefined {
@@ -247,6 +206,7 @@ function collect(m: Matcher, o: AppObservation): void {
       if (o.bundleName !== o.displayName) m.name(o.bundleName);
       return;
     case "windows-program":
+      m.publisher = o.publisher;
       m.name(o.name);
       return;
     case "linux-package": {
@@ -272,6 +232,7 @@ function collect(m: Matcher, o: AppObservation): void {
       m.name(o.name);
       return;
     case "software-event": {
+      m.publisher = o.publisher;
       const ns = PACKAGE_FORMATS[identifierKey(o.packageManager ?? "")];
       const linux = ns === "deb" || ns === "rpm" || ns === "snap" || ns === "flatpak";
       const pkg = o.name ?? o.displayName;
@@ -342,7 +303,7 @@ export function identifyApp(observation: AppObservation, catalog: AppCatalog = d
   }
   const fallback = m.fallback;
   const key = fallback?.key ?? "";
-  const appId = unlistedId(key, fallback?.slug ?? "", () => publisherOf(observation));
+  const appId = fallback?.unlistedId ?? unlistedId(key, fallback?.slug ?? "", () => publisherOf(observation));
   return {
     appId,
     displayName: fallback === undefined || fallback.display === "" ? "(unnamed)" : fallback.display,
@@ -355,7 +316,3 @@ export function identifyApp(observation: AppObservation, catalog: AppCatalog = d
   };
 }
 
-/** True for an id the catalog cannot hold (`unlisted:…`). */
-export function isUnlistedAppId(id: string): boolean {
-  return id.startsWith(UNLISTED_PREFIX);
-}

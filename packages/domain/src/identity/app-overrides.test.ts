@@ -40,6 +40,16 @@ describe("app overrides", () => {
     expect(withOverrides({ source: "macos-app", name: "Microsoft Teams classic.app", bundleIdentifier: "com.microsoft.teams" }, list).appId).toBe("microsoft-teams-classic");
   });
 
+  it("lets the strongest key decide between splits: a fleet whose bare \"Microsoft Teams\" is classic", () => {
+    const list: AppOverride[] = [
+      { kind: "split", key: "name:Microsoft Teams", into: "microsoft-teams-classic", displayName: "Microsoft Teams classic" },
+      { kind: "split", key: "bundle:com.microsoft.teams2", into: "microsoft-teams", displayName: "Microsoft Teams" },
+    ];
+    expect(withOverrides({ source: "windows-program", name: "Microsoft Teams" }, list).appId).toBe("microsoft-teams-classic");
+    expect(withOverrides({ source: "macos-app", name: "Microsoft Teams.app", bundleIdentifier: "com.microsoft.teams2" }, list)).toMatchObject({ appId: "microsoft-teams", matchedBy: "bundle-id" });
+    expect(withOverrides({ source: "macos-app", name: "Microsoft Teams.app", bundleIdentifier: "com.microsoft.teams" }, list).appId).toBe("microsoft-teams-classic");
+  });
+
   it("split on an identifier, then merge what it created", () => {
     const list: AppOverride[] = [
       { kind: "merge", from: "custom:widgets-mac", into: "unlisted:acme-widget-studio" },

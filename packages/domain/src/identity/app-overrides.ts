@@ -1,5 +1,6 @@
 import { type AppCatalog, APP_KEY_NAMESPACES, type AppKeyNamespace, identifierKey } from "./app-catalog.js";
-import { defaultAppCatalog, UNLISTED_PREFIX } from "./app-identity.js";
+import { defaultAppCatalog } from "./app-identity.js";
+import { UNLISTED_PREFIX } from "./app-unlisted-id.js";
 import { appNameKey } from "./app-name.js";
 import type { AppIdentity } from "./app-observation.js";
 

@@ -160,10 +160,10 @@ describe("foldUsage: user portal", () => {
     expect(r.stats).toMatchObject({ matched: 1, ignored: 2 });
   });
 
-  it("does not attribute an unknown user id to whoever has the same username", () => {
+  it("keeps the use of an unknown user id under that id (a user created since the snapshot), never under whoever has the same username", () => {
     const r = fold([portal("e1", "2026-01-01T10:00:00Z", { id: "u-new", type: "user", username: "bob" })]);
-    expect(r.changes).toEqual([]);
-    expect(r.stats.unmatched).toBe(1);
+    expect(r.changes.map((c) => c.userId)).toEqual(["u-new"]);
+    expect(r.stats.unmatched).toBe(0);
   });
 
   it("matches a reused username to the live user, and a tombstone by its id", () => {
@@ -245,7 +245,7 @@ describe("foldUsage: SSO", () => {
     expect(r.changes).toEqual([]);
   });
 
-  it("leaves unknown applications and users unmatched; a removed app still counts", () => {
+  it("keeps use by ids not yet synced (user or app created since the snapshot); leaves events with no usable identity unmatched; a removed app still counts", () => {
     const r = fold([
       sso("e1", "2026-01-01T10:00:00Z", jane, { id: "a-unknown", sso_url: "https://sso.jumpcloud.com/saml2/slack" }),
       sso("e2", "2026-01-01T10:00:00Z", jane, { id: "", sso_url: "https://elsewhere.example/x" }),
@@ -253,8 +253,8 @@ describe("foldUsage: SSO", () => {
       sso("e4", "2026-01-01T10:00:00Z", { id: "u-unknown", type: "user" }, { id: "a1" }),
       sso("e5", "2026-01-01T10:00:00Z", jane, { id: "a9" }),
     ]);
-    expect(r.changes.map((c) => c.applicationId)).toEqual(["a9"]);
-    expect(r.stats).toMatchObject({ matched: 1, unmatched: 4 });
+    expect(r.changes.map((c) => `${c.userId}/${c.applicationId ?? ""}`).sort()).toEqual(["u-unknown/a1", "u1/a-unknown", "u1/a9"]);
+    expect(r.stats).toMatchObject({ matched: 3, unmatched: 2 });
   });
 });
 

@@ -166,9 +166,11 @@ function record(event: InsightsEvent, lastUsedAt: string, userId: string, applic
 function matchUser(index: UsageMatchIndex, who: InsightsEvent["initiated_by"]): string | null {
   if (who === null || who === undefined) return null;
   if (who.type !== undefined && who.type !== "user") return null;
-  // An id names the person: when it is not ours, a username or email match would be someone else
-  // (a deleted user's name reused by a new hire), so the event stays unmatched.
-  if (typeof who.id === "string" && who.id !== "") return index.userIds.has(who.id) ? who.id : null;
+  // An id names the person, known or not: a user created upstream since the last directory
+  // snapshot keeps the use read now (usage runs more often than snapshots, and a window is read
+  // once), and the read models join it once the snapshot brings the user. Never a username or
+  // email match when an id is there: that could be someone else (a deleted user's name reused).
+  if (typeof who.id === "string" && who.id !== "") return who.id;
   if (who.username !== undefined && who.username !== "") {
     const id = index.userIdByUsername.get(who.username.toLowerCase());
     if (id !== undefined) return id;
@@ -189,7 +191,8 @@ function matchAdmin(index: UsageMatchIndex, who: InsightsEvent["initiated_by"]):
 function matchApplication(index: UsageMatchIndex, app: InsightsEvent["application"]): string | null {
   if (app === null || app === undefined) return null;
   // Failed SSO events carry an empty id (and name); only then is the URL the identity.
-  if (typeof app.id === "string" && app.id !== "") return index.applicationIds.has(app.id) ? app.id : null;
+  // An id is the application's, known or not (one created since the last snapshot), as for users.
+  if (typeof app.id === "string" && app.id !== "") return app.id;
   if (typeof app.sso_url === "string" && app.sso_url.trim() !== "") return index.applicationIdBySsoUrl.get(normalizeUrl(app.sso_url)) ?? null;
   return null;
 }

@@ -20,6 +20,7 @@ export interface ServerDeps {
   /** The main key (revokeKeyAfterRequests revokes it). */
   mainKey: () => string;
   latencyMs?: number | { min: number; max: number };
+  latencyOnClock?: boolean;
 }
 
 export class StatsRecorder {
@@ -140,6 +141,19 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /** A stall must not keep the process (or `close()`) waiting: the timer is unref'd, the socket may be gone. */
 const stallFor = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
+/** Resolves once the world's clock reaches `at` (checked every 10 ms; the timer keeps no process alive). */
+function untilClock(world: World, at: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (world.clock.now().getTime() >= at) return resolve();
+    const timer = setInterval(() => {
+      if (world.clock.now().getTime() < at) return;
+      clearInterval(timer);
+      resolve();
+    }, 10);
+    timer.unref();
+  });
+}
+
 export function createSimServer(deps: ServerDeps, stats: StatsRecorder): Server {
   const { world, faults } = deps;
   let requests = 0;
@@ -247,7 +261,7 @@ export function createSimServer(deps: ServerDeps, stats: StatsRecorder): Server 
     const lat = deps.latencyMs;
     if (lat !== undefined) {
       const ms = typeof lat === "number" ? lat : lat.min + ((mix32(requests, 0x1a7) / 4294967296) * (lat.max - lat.min + 1)) | 0;
-      if (ms > 0) await sleep(ms);
+      if (ms > 0) await (deps.latencyOnClock === true ? untilClock(deps.world, deps.world.clock.now().getTime() + ms) : sleep(ms));
     }
 
     if (route === null) {
