@@ -1,5 +1,5 @@
 # Sourced by .ci/run (and usable by hand): installs PostgreSQL from Debian packages if needed and
-# starts a throwaway cluster on 127.0.0.1:${PGPORT:-55432}. Exports JCS_TEST_PG_URL for the tests.
+# starts a throwaway cluster on 127.0.0.1:${PGPORT:-the first free port from 55432}. Exports JCS_TEST_PG_URL for the tests.
 start_postgres() {
   local bindir
   bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
@@ -10,7 +10,12 @@ start_postgres() {
   fi
   PG_DIR=$(mktemp -d /tmp/jcs-pg.XXXXXX) || return 1
   chown postgres "$PG_DIR" || return 1
-  export PGPORT=${PGPORT:-55432}
+  if [ -z "${PGPORT:-}" ]; then
+    # The first free port from 55432 (another cluster may already listen there on a shared machine).
+    PGPORT=55432
+    while (exec 3<>"/dev/tcp/127.0.0.1/$PGPORT") 2>/dev/null; do PGPORT=$((PGPORT + 1)); done
+  fi
+  export PGPORT
   su postgres -c "$bindir/initdb -D $PG_DIR/data -A trust -U postgres" >/dev/null || return 1
   su postgres -c "$bindir/pg_ctl -D $PG_DIR/data -o '-k $PG_DIR -h 127.0.0.1 -p $PGPORT -c fsync=off -c max_connections=200' -l $PG_DIR/log -w start" >/dev/null || { cat "$PG_DIR/log" >&2; return 1; }
   PG_BINDIR=$bindir

@@ -9,6 +9,7 @@ import { ConfigModule, type AppConfig } from "./config/index.js";
 import { DirectoryModule } from "./directory/directory.module.js";
 import { HealthModule } from "./health/health.module.js";
 import { LoggingModule } from "./logging/index.js";
+import { MdmModule } from "./mdm/mdm.module.js";
 import { MetricsModule } from "./metrics/metrics.module.js";
 import { StoreModule } from "./store/store.module.js";
 import { SyncCoreModule } from "./sync/sync-core.module.js";
@@ -42,6 +43,8 @@ export class AppModule {
         SyncCoreModule.forRoot(options.clock ?? systemClock),
         AccountsModule,
         DirectoryModule,
+        // After the directory module: its streams register first, and the MDM streams run after its snapshot.
+        MdmModule,
         sync,
         HealthModule,
         MetricsModule,

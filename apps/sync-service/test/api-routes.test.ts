@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSim, type Sim } from "@jumpcloud-sync/jumpcloud-sim";
 import type { z } from "zod";
 import type { AccountDto, ApplicationDto, ApplicationUserDto, ProblemDto, RunDto, ScopeDto, SyncScheduledDto, UserDto } from "../src/api/api.schemas.js";
+import type { DeviceDetailDto, DeviceDto, InstalledAppDto, ManagedAppDto } from "../src/api/mdm.schemas.js";
 import { ScopeRuns } from "../src/sync/scope-runs.js";
 import { simAccountBody, startApiApp, waitFor, type ApiApp, type ApiResult } from "./support/api-app.js";
 import { testDatabases } from "./support/databases.js";
@@ -11,11 +12,17 @@ type Account = AccountDto;
 type User = z.infer<typeof UserDto>;
 type Application = z.infer<typeof ApplicationDto>;
 type ApplicationUser = z.infer<typeof ApplicationUserDto>;
+type Device = z.infer<typeof DeviceDto>;
+type DeviceDetail = z.infer<typeof DeviceDetailDto>;
+type InstalledApp = z.infer<typeof InstalledAppDto>;
+type ManagedApp = z.infer<typeof ManagedAppDto>;
 
 // One service and one stand-in for the whole file: the cases run in order and build on each other
 // (account added → synced → browsed → changed → refused → forced → removed), as a consumer would.
 
 const PROBLEM = "application/problem+json";
+/** Every registered stream, in registration order (a pass over a scope runs them all). */
+const STREAMS = ["directory", "usage", "devices", "managed-apps", "software-events"];
 
 function expectProblem(res: ApiResult, status: number): asserts res is ApiResult<ProblemDto> {
   expect(res.status, res.text).toBe(status);
@@ -52,7 +59,7 @@ for (const { name: database, skip } of testDatabases("API suite")) describe.skip
   }
 
   /** Waits until `count` more runs of the scope have finished than before. */
-  async function waitForRuns(scope: string, before: number, count = 2): Promise<RunDto[]> {
+  async function waitForRuns(scope: string, before: number, count = STREAMS.length): Promise<RunDto[]> {
     return waitFor(`${count} finished runs of ${scope}`, async () => {
       const runs = await runsOf(scope);
       const finished = runs.filter((r) => r.state !== "running");
@@ -143,7 +150,7 @@ for (const { name: database, skip } of testDatabases("API suite")) describe.skip
     expect(created.body.scopes).toHaveLength(1);
     accountId = created.body.id;
     scopeId = created.body.scopes[0]!.id;
-    expect(created.body.scopes[0]!.streams.map((s: { freshness: string }) => s.freshness)).toEqual(["never", "never"]);
+    expect(created.body.scopes[0]!.streams.map((s: { stream: string; freshness: string }) => [s.stream, s.freshness])).toEqual(STREAMS.map((s) => [s, "never"]));
 
     const list = await api.call<Page<Account>>("GET", "/v1/accounts");
     expect(list.status).toBe(200);
@@ -187,7 +194,7 @@ for (const { name: database, skip } of testDatabases("API suite")) describe.skip
     expectProblem(await api.call("POST", "/v1/syncs", { body: { scopeIds: [] } }), 400);
     const accepted = await api.call<SyncScheduledDto>("POST", "/v1/syncs", { body: {} });
     expect(accepted.status, accepted.text).toBe(202);
-    expect(accepted.body).toEqual({ scheduled: [{ scopeId, accountId, streams: ["directory", "usage"] }], skipped: [] });
+    expect(accepted.body).toEqual({ scheduled: [{ scopeId, accountId, streams: STREAMS }], skipped: [] });
     const runs = await waitForRuns(scopeId, 0);
     expect(runs.map((r) => [r.stream, r.state, r.trigger])).toEqual(expect.arrayContaining([["directory", "succeeded", "manual"], ["usage", "succeeded", "manual"]]));
     const directory = runs.find((r) => r.stream === "directory")!;
@@ -198,10 +205,11 @@ for (const { name: database, skip } of testDatabases("API suite")) describe.skip
     const paged = await pageAll<RunDto>(api, `/v1/runs?scopeId=${encodeURIComponent(scopeId)}`, 1);
     expect(paged.items.map((r) => r.id)).toEqual(runs.map((r) => r.id));
     expect((await api.call<Page<RunDto>>("GET", "/v1/runs?stream=directory")).body.items.every((r) => r.stream === "directory")).toBe(true);
-    const unknownStream = await api.call("GET", "/v1/runs?stream=devices");
+    expect((await api.call<Page<RunDto>>("GET", "/v1/runs?stream=devices")).body.items.map((r) => r.stream)).toEqual(["devices"]);
+    const unknownStream = await api.call("GET", "/v1/runs?stream=printers");
     expectProblem(unknownStream, 400);
     // Checked against the registry, not a schema enum: the answer names the registered streams.
-    expect(unknownStream.body.detail).toContain("unknown stream devices; the streams are directory, usage");
+    expect(unknownStream.body.detail).toContain(`unknown stream printers; the streams are ${STREAMS.join(", ")}`);
     expectProblem(await api.call("GET", "/v1/runs?cursor=bm9wZQ"), 400);
   });
 
@@ -299,6 +307,67 @@ for (const { name: database, skip } of testDatabases("API suite")) describe.skip
     expectProblem(await api.call("GET", `/v1/scopes/${encodeURIComponent(scopeId)}/applications/${app.id}/users?limit=-1`), 400);
   });
 
+  it("MDM: devices with filters and cursors, a device with users and installations, installed apps with counts, an app's devices and users, a user's apps, managed apps", async () => {
+    const truth = sim.truth();
+    const scope = encodeURIComponent(scopeId);
+    const devices = await pageAll<Device>(api, `/v1/devices?scopeId=${scope}`, 4);
+    expect(devices.pages).toBe(Math.max(1, Math.ceil(truth.devices.length / 4)));
+    expect(devices.items.map((d) => d.id).sort()).toEqual(truth.devices.map((d) => d.id).sort());
+    const macs = await pageAll<Device>(api, "/v1/devices?osFamily=DARWIN", 500);
+    expect(macs.items.map((d) => d.id).sort()).toEqual(truth.devices.filter((d) => d.osFamily === "darwin").map((d) => d.id).sort());
+    const siOff = await pageAll<Device>(api, "/v1/devices?systemInsights=disabled", 500);
+    expect(siOff.items.map((d) => d.id).sort()).toEqual(truth.devices.filter((d) => d.systemInsights === "disabled").map((d) => d.id).sort());
+    const owner = truth.userSoftware.find((u) => u.deviceIds.length > 1)!;
+    const ofUser = await pageAll<Device>(api, `/v1/devices?userId=${owner.userId}`, 500);
+    expect(ofUser.items.map((d) => d.id).sort()).toEqual([...owner.deviceIds].sort());
+    const cutoff = new Date(sim.clock.now().getTime() - 7 * 86_400_000).toISOString();
+    const stale = await pageAll<Device>(api, `/v1/devices?lastContactBefore=${encodeURIComponent(cutoff)}`, 500);
+    expect(stale.items.map((d) => d.id).sort()).toEqual(truth.devices.filter((d) => d.lastContact === null || d.lastContact < cutoff).map((d) => d.id).sort());
+    for (const bad of ["osFamily=", "systemInsights=sometimes", "lastContactBefore=last-week", "status=broken", "limit=0", "colour=blue"]) expectProblem(await api.call("GET", `/v1/devices?${bad}`), 400);
+    const badDate = await api.call<ProblemDto>("GET", "/v1/devices?lastContactSince=yesterday");
+    expect(badDate.body.errors).toEqual([{ location: "query", path: "lastContactSince", message: expect.any(String) }]);
+
+    // A device with its users, installations (with sources) and managed statuses of every state.
+    const target = truth.devices.find((d) => d.userIds.length > 0 && d.software.length > 0 && d.managedApps.length > 0)!;
+    const device = await api.call<DeviceDetail>("GET", `/v1/scopes/${scope}/devices/${target.id}`);
+    expect(device.status, device.text).toBe(200);
+    expect(device.body.users.map((u) => u.userId).sort()).toEqual([...target.userIds].sort());
+    expect(device.body.managedStatuses.map((m) => [m.appId, m.state, m.installed]).sort()).toEqual(target.managedApps.map((m) => [m.softwareAppId, m.state, m.installed]).sort());
+    for (const i of device.body.installations) expect(i.sources.length).toBeGreaterThan(0);
+    expectProblem(await api.call("GET", `/v1/scopes/${scope}/devices/nope`), 404);
+
+    // Installed apps: counts and sources; an app's devices and users; a user's apps.
+    const apps = await pageAll<InstalledApp>(api, `/v1/installed-apps?scopeId=${scope}`, 25);
+    expect(new Set(apps.items.map((a) => a.appKey)).size).toBe(apps.items.length);
+    const popular = [...apps.items].sort((a, b) => b.devices - a.devices)[0]!;
+    const appPath = `/v1/scopes/${scope}/installed-apps/${encodeURIComponent(popular.appKey)}`;
+    expect((await api.call<InstalledApp>("GET", appPath)).body).toMatchObject({ appKey: popular.appKey, devices: popular.devices, users: popular.users });
+    const holders = await pageAll<{ deviceId: string }>(api, `${appPath}/devices`, 3);
+    expect(holders.items).toHaveLength(popular.devices);
+    const users = await pageAll<{ userId: string; deviceIds: string[] }>(api, `${appPath}/users`, 3);
+    expect(users.items).toHaveLength(popular.users);
+    const holderIds = new Set(holders.items.map((h) => h.deviceId));
+    for (const u of users.items) for (const d of u.deviceIds) expect(holderIds.has(d)).toBe(true);
+    const managed = await pageAll<InstalledApp>(api, "/v1/installed-apps?source=managed", 500);
+    for (const a of managed.items) expect(a.sources).toContain("managed");
+    expectProblem(await api.call("GET", `/v1/scopes/${scope}/installed-apps/${encodeURIComponent("no such app")}`), 404);
+    expectProblem(await api.call("GET", `/v1/scopes/${scope}/installed-apps/${encodeURIComponent("no such app")}/users`), 404);
+    expectProblem(await api.call("GET", "/v1/installed-apps?source=rumour"), 400);
+    const mine = await pageAll<{ appKey: string; deviceIds: string[] }>(api, `/v1/scopes/${scope}/users/${owner.userId}/installed-apps`, 10);
+    for (const a of mine.items) for (const d of a.deviceIds) expect(owner.deviceIds).toContain(d);
+    expect(mine.items.length).toBeGreaterThan(0);
+
+    // Managed apps with status counts by state (FAILED and PENDING kept, not installed).
+    const managedApps = await pageAll<ManagedApp>(api, "/v1/managed-apps", 3);
+    expect(managedApps.items.map((a) => a.id).sort()).toEqual(truth.softwareApps.map((a) => a.id).sort());
+    const sa = truth.softwareApps.find((a) => a.statuses.some((x) => x.state !== "INSTALLED"))!;
+    const one = await api.call<ManagedApp>("GET", `/v1/scopes/${scope}/managed-apps/${sa.id}`);
+    const counts: Record<string, number> = {};
+    for (const x of sa.statuses) counts[x.state] = (counts[x.state] ?? 0) + 1;
+    expect(one.body).toMatchObject({ id: sa.id, displayName: sa.displayName, statusCounts: counts, linkedDevices: sa.linkedSystemIds.length });
+    expectProblem(await api.call("GET", `/v1/scopes/${scope}/managed-apps/nope`), 404);
+  });
+
   it("updatedSince returns what the next sync changed", async () => {
     const all = await pageAll<User>(api, "/v1/users", 500);
     const latest = Math.max(...all.items.map((u) => Date.parse(u.updatedAt)));
@@ -368,7 +437,7 @@ for (const { name: database, skip } of testDatabases("API suite")) describe.skip
     before = (await runsOf(scopeId)).length;
     const forced = await api.call<SyncScheduledDto>("POST", `/v1/scopes/${encodeURIComponent(scopeId)}/force-snapshot`);
     expect(forced.status, forced.text).toBe(202);
-    expect(forced.body.scheduled).toEqual([{ scopeId, accountId, streams: ["directory", "usage"] }]);
+    expect(forced.body.scheduled).toEqual([{ scopeId, accountId, streams: STREAMS }]);
     await waitForRuns(scopeId, before);
     const after = await api.call<ScopeDto>("GET", `/v1/scopes/${encodeURIComponent(scopeId)}`);
     expect(after.body.needsAttention).toBe(false);

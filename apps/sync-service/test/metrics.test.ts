@@ -46,7 +46,8 @@ describe("Prometheus /metrics per scope and stream", () => {
     const [result] = await api.app.get(SyncFacade).syncNow({ scopeIds: [scopeId] });
     sim.faults.clear();
     const runs = result!.streams.flatMap((s) => (s.kind === "ran" ? [s] : []));
-    expect(runs.map((r) => [r.stream, r.state])).toEqual([["directory", "succeeded"], ["usage", "succeeded"]]);
+    // Every registered stream: the directory's and the MDM module's.
+    expect(runs.map((r) => [r.stream, r.state])).toEqual(["directory", "usage", "devices", "managed-apps", "software-events"].map((s) => [s, "succeeded"]));
     const finishedAt = sim.clock.now().getTime();
     sim.clock.advance(90_000);
 

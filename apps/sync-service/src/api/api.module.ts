@@ -4,6 +4,7 @@ import { AccountsModule } from "../accounts/accounts.module.js";
 import { AccountsController } from "./accounts.controller.js";
 import { BearerTokenGuard } from "./bearer-token.guard.js";
 import { DirectoryController } from "./directory.controller.js";
+import { MdmController } from "./mdm.controller.js";
 import { ProblemFilter } from "./problem.js";
 import { ScopeStatusService } from "./scope-status.service.js";
 import { ScopesController } from "./scopes.controller.js";
@@ -22,7 +23,7 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [AccountsModule, options.sync],
-      controllers: [AccountsController, ScopesController, DirectoryController, SyncController],
+      controllers: [AccountsController, ScopesController, DirectoryController, MdmController, SyncController],
       providers: [ScopeStatusService, BearerTokenGuard, { provide: APP_FILTER, useClass: ProblemFilter }, { provide: APP_PIPE, useClass: SchemaValidationPipe }],
     };
   }

@@ -5,9 +5,9 @@ import { z } from "zod";
 // Nest's Standard Schema support, so the served document, the validation and the types agree.
 // `.meta({ id })` names a schema as an OpenAPI component.
 
-const id = (what: string) => z.string().min(1).max(200).describe(what);
-const isoDate = z.iso.datetime({ offset: true });
-const isoDateOrNull = isoDate.nullable();
+export const id = (what: string) => z.string().min(1).max(200).describe(what);
+export const isoDate = z.iso.datetime({ offset: true });
+export const isoDateOrNull = isoDate.nullable();
 
 // ---------------------------------------------------------------------------------------------
 // Errors
@@ -36,16 +36,16 @@ export type ProblemDto = z.infer<typeof ProblemDto>;
 // ---------------------------------------------------------------------------------------------
 // Paging
 
-const limit = z.coerce.number().int().min(1).max(500).default(50).describe("Page size (1–500, default 50).");
-const cursor = z.string().min(1).max(2000).optional().describe("`nextCursor` of the previous page; omit for the first page.");
-const updatedSince = isoDate
+export const limit = z.coerce.number().int().min(1).max(500).default(50).describe("Page size (1–500, default 50).");
+export const cursor = z.string().min(1).max(2000).optional().describe("`nextCursor` of the previous page; omit for the first page.");
+export const updatedSince = isoDate
   .transform((v) => new Date(v))
   .optional()
   .describe("Only items changed at or after this instant (ISO 8601 with offset).");
 
 export const PageQuery = z.object({ cursor, limit });
 
-function page<T extends z.ZodType>(item: T, name: string) {
+export function page<T extends z.ZodType>(item: T, name: string) {
   return z
     .object({
       items: z.array(item),

@@ -17,7 +17,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setTitle("jumpcloud-sync API")
     .setDescription(
       [
-        "What jumpcloud-sync knows about its JumpCloud accounts: accounts and scopes with sync status, the synced directory (users, roles, SSO applications, last use) and sync runs; and what it can be asked to do (add/update/pause/remove accounts, sync now, force a refused snapshot, and act on JumpCloud users: create, suspend, activate, unsuspend, delete — previewable, idempotent, queued, audited, confirmed).",
+        "What jumpcloud-sync knows about its JumpCloud accounts: accounts and scopes with sync status, the synced directory (users, roles, SSO applications, last use), the synced MDM picture (devices with their users, apps installed on them from every source, managed apps) and sync runs; and what it can be asked to do (add/update/pause/remove accounts, sync now, force a refused snapshot, and act on JumpCloud users: create, suspend, activate, unsuspend, delete — previewable, idempotent, queued, audited, confirmed).",
         "",
         "Everything under `/v1` needs a named API token (`jumpcloud-sync tokens create <name>`) sent as `Authorization: Bearer <secret>`; the token's name is recorded in audit entries. `/health`, `/health/ready`, `/metrics` and this document are unauthenticated.",
         "",

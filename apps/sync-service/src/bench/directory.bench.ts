@@ -8,20 +8,16 @@
 //
 // PostgreSQL: JCS_BENCH_PG_URL, else JCS_TEST_PG_URL (a schema of its own, dropped afterwards);
 // without either the PostgreSQL rows are skipped with a line saying so.
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import type { SyncCounters, SyncRun, UsageRecord } from "@jumpcloud-sync/domain";
 import { createTickingClock, startSim, type Sim } from "@jumpcloud-sync/jumpcloud-sim";
 import { openStore, type Store, type StoreConfig } from "@jumpcloud-sync/persistence";
 import { intOption, parse } from "../cli/args.js";
 import { compareWithTruth } from "../demo/truth-check.js";
-
-const CLI = fileURLToPath(new URL("../cli.js", import.meta.url));
-const PRELOAD = pathToFileURL(fileURLToPath(new URL("./max-rss.preload.js", import.meta.url))).href;
+import { runCli } from "./bench-cli.js";
 
 type Backend = "sqlite" | "postgresql";
 
@@ -39,27 +35,6 @@ interface Row {
   correct: string;
   /** Routes the full sync called more often than the stand-in's minimum plan. */
   overMinimum: string[];
-}
-
-interface Exit {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(args: string[], env: Record<string, string>, rssFile?: string): Promise<Exit> {
-  const child = spawn(process.execPath, ["--import", PRELOAD, CLI, ...args], {
-    env: { PATH: process.env.PATH ?? "", ...env, ...(rssFile === undefined ? {} : { JCS_BENCH_RSS_FILE: rssFile }) },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
-  });
 }
 
 function sum(runs: readonly SyncRun[], pick: (c: SyncCounters) => number): number {
@@ -129,7 +104,8 @@ async function benchBackend(backend: Backend, sim: Sim, pgUrl: string | null): P
       sim.resetStats();
       process.stderr.write(`${backend}: ${run} sync…\n`);
       const started = performance.now();
-      const exit = await runCli(["sync", "--once"], env, rssFile);
+      // The directory streams only (the MDM streams have their own benchmark, mdm.bench.ts).
+      const exit = await runCli(["sync", "--once", "--stream", "directory", "--stream", "usage"], env, rssFile);
       const wallMs = performance.now() - started;
       const stats = sim.stats();
       const served = stats.total;

@@ -1,22 +1,28 @@
 import { DIRECTORY_STREAM } from "@jumpcloud-sync/domain";
 import { AccountsService } from "../accounts/accounts.service.js";
+import { DEVICES_STREAM } from "../mdm/mdm-streams.js";
+import { STORE, type SyncStore } from "../store/store.types.js";
 import { SyncFacade, type ScopeSyncResult } from "../sync/sync-facade.service.js";
 import { SyncEvents } from "../sync/sync-events.js";
 import { parse, UsageError } from "./args.js";
 import { describeAccounts, scopeLabels } from "./format.js";
+import { describeMdmPicture, mdmPicture } from "./mdm-summary.js";
 import { attachProgress } from "./progress.js";
 import { withService } from "./service.js";
 
-export const SYNC_USAGE = `jumpcloud-sync sync [--scope <scope-id> ... | --all] [--once]
+export const SYNC_USAGE = `jumpcloud-sync sync [--scope <scope-id> ... | --all] [--once [--stream <name> ...]]
   --once   sync the scopes now and exit (0: all succeeded, 1: a stream failed, 75: a scope was busy elsewhere)
+  --stream only these streams (e.g. devices, managed-apps, software-events); default every registered stream
   without --once: keep syncing on each account's schedule until SIGTERM (no HTTP; see \`serve\`)`;
 
 export async function syncCommand(argv: string[]): Promise<number> {
-  const args = parse(argv, { scope: { type: "string", multiple: true }, all: { type: "boolean" }, once: { type: "boolean" } });
+  const args = parse(argv, { scope: { type: "string", multiple: true }, stream: { type: "string", multiple: true }, all: { type: "boolean" }, once: { type: "boolean" } });
   if (args.positionals.length > 0) throw new UsageError(SYNC_USAGE);
   const scopeIds = args.list("scope");
   if (scopeIds.length > 0 && args.bool("all")) throw new UsageError("pass --scope or --all, not both");
+  const streams = args.list("stream");
   if (!args.bool("once")) {
+    if (streams.length > 0) throw new UsageError("--stream needs --once (the scheduler runs every stream on its own freshness target)");
     if (scopeIds.length > 0) throw new UsageError("--scope needs --once (the scheduler syncs every scope on its schedule)");
     return withService({ schedule: true }, async ({ stopped }) => {
       process.stderr.write("jumpcloud-sync: syncing on schedule until SIGTERM/SIGINT\n");
@@ -29,7 +35,10 @@ export async function syncCommand(argv: string[]): Promise<number> {
     const detach = attachProgress(app.get(SyncEvents), { out: process.stdout, tty: process.stdout.isTTY, label });
     let results: ScopeSyncResult[];
     try {
-      const run = app.get(SyncFacade).syncNow(scopeIds.length > 0 ? { scopeIds } : {});
+      const facade = app.get(SyncFacade);
+      const unknown = streams.filter((name) => !facade.isRegistered(name));
+      if (unknown.length > 0) throw new UsageError(`unknown stream(s) ${unknown.join(", ")}; registered: ${facade.streams().join(", ")}`);
+      const run = facade.syncNow({ ...(scopeIds.length > 0 ? { scopeIds } : {}), ...(streams.length > 0 ? { streams } : {}) });
       results = await Promise.race([run, stopped.then(() => run)]);
     } finally {
       detach();
@@ -44,6 +53,12 @@ export async function syncCommand(argv: string[]): Promise<number> {
       return scopeIds.length > 0 ? 1 : 0;
     }
     process.stdout.write(`\n${describeAccounts(await app.get(AccountsService).list())}\n`);
+    // The MDM picture of each scope that synced one (devices, apps installed on them, managed apps).
+    const store = app.get<SyncStore>(STORE);
+    for (const r of results) {
+      if (!r.streams.some((st) => st.stream === DEVICES_STREAM && st.kind === "ran")) continue;
+      process.stdout.write(`\nMDM of scope ${r.scopeId} (${label(r.scopeId)}):\n${describeMdmPicture(await mdmPicture(store, r.scopeId)).join("\n")}\n`);
+    }
     return exitCodeOf(results);
   });
 }

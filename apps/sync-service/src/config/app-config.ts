@@ -32,6 +32,8 @@ export interface SyncConfig {
   readonly failureBackoff: { readonly baseMs: number; readonly maxMs: number };
   readonly staleRunSweepMs: number;
   readonly insights: { readonly overlapMs: number; readonly maxLookbackMs: number; readonly lagMs: number };
+  /** MDM devices stream: the cadence of full binding traversals (incremental ones in between). */
+  readonly mdm: { readonly fullTraversalMs: number };
   readonly shutdownGraceMs: number;
   /** PostgreSQL: pg-boss coordinates the replicas (null on SQLite: the in-process scheduler). */
   readonly jobs: { readonly schema: string; readonly heartbeatSeconds: number; readonly superviseSeconds: number; readonly pollSeconds: number; readonly concurrencyPerKey: number } | null;
@@ -94,6 +96,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>, o
       failureBackoff: { baseMs: e.JCS_FAILURE_BACKOFF_BASE_MS, maxMs: e.JCS_FAILURE_BACKOFF_MAX_MS },
       staleRunSweepMs: e.JCS_STALE_RUN_SWEEP_MINUTES * 60_000,
       insights: { overlapMs: e.JCS_INSIGHTS_OVERLAP_MINUTES * 60_000, maxLookbackMs: e.JCS_INSIGHTS_LOOKBACK_DAYS * 86_400_000, lagMs: 1_000 },
+      mdm: { fullTraversalMs: e.JCS_MDM_FULL_TRAVERSAL_HOURS * 3_600_000 },
       shutdownGraceMs: e.JCS_SHUTDOWN_GRACE_MS,
       jobs:
         e.JCS_DB_DRIVER === "postgresql"

@@ -62,6 +62,11 @@ export const environmentSchema = z
     JCS_INSIGHTS_OVERLAP_MINUTES: int(0, 1440).default(15),
     JCS_INSIGHTS_LOOKBACK_DAYS: int(1, 90).default(90),
     /**
+     * MDM devices: hours between full re-traversals of every device's bound users. In between, a
+     * run re-traverses only new devices and those Directory Insights reports changed.
+     */
+    JCS_MDM_FULL_TRAVERSAL_HOURS: int(1, 90 * 24).default(24),
+    /**
      * PostgreSQL only (pg-boss coordinates the replicas): the schema pg-boss installs itself in
      * (default: the store's schema + `_pgboss`, or `pgboss`), how often a worker must prove it is
      * alive on its job (a SIGKILLed replica's job goes back to the queue after this), and how often

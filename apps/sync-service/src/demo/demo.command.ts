@@ -3,12 +3,14 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { createTickingClock, startSim } from "@jumpcloud-sync/jumpcloud-sim";
 import { AccountsService } from "../accounts/accounts.service.js";
+import { compareMdmWithTruth } from "./mdm-truth-check.js";
 import { compareWithTruth } from "./truth-check.js";
 import { SyncFacade } from "../sync/sync-facade.service.js";
 import { STORE, type SyncStore } from "../store/store.types.js";
 import { SyncEvents } from "../sync/sync-events.js";
 import { parse, intOption, UsageError } from "../cli/args.js";
 import { streamSummary } from "../cli/format.js";
+import { describeMdmPicture, mdmPicture } from "../cli/mdm-summary.js";
 import { attachProgress } from "../cli/progress.js";
 import { withService } from "../cli/service.js";
 
@@ -33,7 +35,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
   const sim = await startSim({ scenario, seed, clock: createTickingClock() });
   try {
     const truth = sim.truth();
-    out.write(`stand-in:   ${sim.url} (scenario ${scenario}, seed ${seed}): ${truth.users.length} users, ${truth.groups.length} groups, ${truth.applications.length} SSO apps\n`);
+    out.write(`stand-in:   ${sim.url} (scenario ${scenario}, seed ${seed}): ${truth.users.length} users, ${truth.groups.length} groups, ${truth.applications.length} SSO apps, ${truth.devices.length} devices, ${truth.softwareApps.length} managed apps\n`);
 
     mkdirSync(dataDir, { recursive: true });
     const dbPath = join(dataDir, "demo.sqlite");
@@ -81,6 +83,16 @@ export async function demoCommand(argv: string[]): Promise<number> {
       const finalTruth = sim.truth();
       const diffs = compareWithTruth(state, usage, finalTruth);
       const portalRows = [...usage.values()].filter((r) => r.applicationId === null).length;
+      const mdmDiffs = compareMdmWithTruth(
+        {
+          devices: await store.mdm.loadDevices(scope.id),
+          managed: await store.mdm.loadManagedApps(scope.id),
+          eventRows: await store.mdm.listInstallations(scope.id, "events"),
+          coverage: await store.mdm.getSoftwareEventsCoverage(scope.id),
+        },
+        finalTruth,
+      );
+      const mdmMinimum = finalTruth.minimumRequests.mdm?.total ?? 0;
 
       out.write("\nsummary\n");
       out.write(`  users           ${live(state.users)} (${[...state.users.values()].filter((u) => u.status === "active").length} active, ${[...state.users.values()].filter((u) => u.status === "suspended").length} suspended, ${[...state.users.values()].filter((u) => u.status === "staged").length} staged; ${[...state.users.values()].filter((u) => u.adminRole !== null).length} with an admin role)\n`);
@@ -89,12 +101,14 @@ export async function demoCommand(argv: string[]): Promise<number> {
       out.write(`  assignments     ${live(state.assignments)} (${[...state.assignments.values()].filter((a) => a.direct).length} direct, ${[...state.assignments.values()].filter((a) => a.groupIds.length > 0).length} via groups)\n`);
       out.write(`  usage rows      ${usage.size} (${portalRows} portal last-logins, ${usage.size - portalRows} per-app SSO last-uses) from ${events} events; coverage ${coverage.kind === "available" ? `since ${coverage.since}` : coverage.kind}\n`);
       for (const status of statuses) out.write(`  stream          ${streamSummary(status)}\n`);
-      out.write(`  requests        ${requests} by the sync${retries > 0 ? ` (${retries} retries)` : ""} vs the stand-in's minimum of ${finalTruth.minimumRequests.total} for a full sync; +${validationRequests} to validate the key\n`);
+      for (const line of describeMdmPicture(await mdmPicture(store, scope.id))) out.write(`${line}\n`);
+      out.write(`  requests        ${requests} by the sync${retries > 0 ? ` (${retries} retries)` : ""} vs the stand-in's minimum of ${finalTruth.minimumRequests.total + mdmMinimum} for a full sync (${finalTruth.minimumRequests.total} directory + usage, ${mdmMinimum} MDM); +${validationRequests} to validate the key\n`);
       out.write(`  time            sync ${(syncMs / 1000).toFixed(2)} s, demo total ${((Date.now() - started) / 1000).toFixed(2)} s\n`);
       out.write(`  ground truth    ${diffs.length === 0 ? "the synced directory and usage match the stand-in exactly" : `${diffs.length} difference(s), e.g. ${JSON.stringify(diffs.slice(0, 3))}`}\n`);
+      out.write(`  MDM truth       ${mdmDiffs.length === 0 ? "devices, bound users, managed apps and statuses, installations per device and per user match the stand-in exactly" : `${mdmDiffs.length} difference(s), e.g. ${JSON.stringify(mdmDiffs.slice(0, 3))}`}\n`);
       out.write(`\nInspect it: JCS_SECRET_KEY=$(cat ${keyPath}) JCS_DB_PATH=${dbPath} pnpm --filter @jumpcloud-sync/sync-service cli accounts list\n`);
       out.write("Real JumpCloud: see README \"Point it at JumpCloud\" (accounts add --api-key-env JC_API_KEY --region us, then sync --once).\n");
-      return ok && diffs.length === 0 ? 0 : 1;
+      return ok && diffs.length === 0 && mdmDiffs.length === 0 ? 0 : 1;
     });
   } finally {
     await sim.close();

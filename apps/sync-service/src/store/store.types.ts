@@ -21,4 +21,14 @@ export type SyncCoreStore = Pick<Store, "runs" | "leases" | "orm" | "accounts" |
  */
 export type DirectoryAreaStore = Pick<Store, "directory" | "cursors">;
 
+/**
+ * The MDM area: its data (`mdm`: one atomic write per stream, the software-events cursor with its
+ * rows), the devices stream's cursor, and the stored directory's users (the per-user traversal
+ * visits them; read only).
+ */
+export type MdmAreaStore = Pick<Store, "mdm" | "cursors"> & { readonly directory: Pick<Store["directory"], "loadDirectory"> };
+
+/** The MDM read models the HTTP API serves. */
+export type MdmQueryStore = Pick<Store, "mdmQuery">;
+
 export const STORE = Symbol("STORE");

@@ -35,6 +35,8 @@ export interface SyncRequest {
   readonly scopeIds?: readonly string[];
   /** Ignore the schedule and backoff (a manual "sync now"): every registered stream runs. */
   readonly ignoreSchedule?: boolean;
+  /** Only these streams (registered names; their dependencies must have succeeded once). Default: all. */
+  readonly streams?: readonly StreamName[];
 }
 
 /**
@@ -121,14 +123,15 @@ export class SyncFacade {
       if (scopes.length === 0) continue;
       const due = new Map<string, StreamName[]>();
       for (const scope of scopes) {
-        const streams = request.ignoreSchedule === true ? this.registry.names() : this.dueStreams(account, scope, await this.store.runs.listStreamStatuses(scope.id), now);
+        const candidates = request.ignoreSchedule === true ? this.registry.names() : this.dueStreams(account, scope, await this.store.runs.listStreamStatuses(scope.id), now);
+        const streams = request.streams === undefined ? candidates : candidates.filter((n) => request.streams?.includes(n) === true);
         if (streams.length > 0) due.set(scope.id, [...streams]);
       }
       if (due.size === 0) continue;
       let targets = scopes.filter((s) => due.has(s.id));
       if (account.multiTenant && request.scopeIds === undefined) targets = await this.refreshMspScopes(account, targets);
       // A newly managed org has no status yet: all its streams are due.
-      for (const scope of targets) work.push({ account, scope, streams: due.get(scope.id) ?? this.registry.names() });
+      for (const scope of targets) work.push({ account, scope, streams: due.get(scope.id) ?? this.registry.names().filter((n) => request.streams === undefined || request.streams.includes(n)) });
     }
     return work;
   }

@@ -28,7 +28,7 @@ describeOnDatabases("directory sync against the stand-in (whole directory vs gro
     sim.faults.set({ seed: 5, malformedBodyRate: 0.25 });
     const [result] = await service.sync.syncNow({ scopeIds: [scopeId] });
     sim.faults.clear();
-    expect(result?.streams.map((s) => (s.kind === "ran" ? `${s.stream}: ${s.state} ${s.message}` : s.kind))).toEqual(["directory: succeeded", "usage: succeeded"].map((x) => expect.stringMatching(new RegExp(`^${x}`, "u")) as unknown));
+    expect(result?.streams.map((s) => (s.kind === "ran" ? `${s.stream}: ${s.state} ${s.message}` : s.kind))).toEqual(["directory: succeeded", "usage: succeeded", "devices: succeeded", "managed-apps: succeeded", "software-events: succeeded"].map((x) => expect.stringMatching(new RegExp(`^${x}`, "u")) as unknown));
     expect(ranOk(result)).toBe(true);
     await expectMatchesTruth(service.store, scopeId, sim.truth());
     expect(sim.stats().faults.malformed).toBeGreaterThan(5);
