@@ -23,7 +23,7 @@ const quote = (identifier: string): string => `"${identifier.replaceAll('"', '""
 export class PgRequestBudgets {
   private ready: Promise<void> | null = null;
   /**
-   * A request counts against the budget for its window plus 10% (at most 3 s): between taking a
+   * A request counts against the budget for its window plus 10% (at least 1 s, at most 3 s): between taking a
    * slot and reaching JumpCloud a request may wait on a busy event loop or the network, and that
    * jitter must not squeeze two windows' requests into one at JumpCloud's end.
    */
@@ -36,7 +36,7 @@ export class PgRequestBudgets {
     private readonly requests: number,
     private readonly windowMs: number,
   ) {
-    this.heldMs = windowMs + Math.min(3_000, Math.ceil(windowMs / 10));
+    this.heldMs = windowMs + Math.min(3_000, Math.max(1_000, Math.ceil(windowMs / 10)));
   }
 
   private get connection(): Connection {
