@@ -88,7 +88,7 @@ for (const { name: database, skip } of testDatabases("API suite")) describe.skip
     }
     const ready = await api.call("GET", "/health/ready", { token: null });
     expect(ready.status).toBe(200);
-    expect(ready.body).toEqual({ status: "ok", runningScopes: 0 });
+    expect(ready.body).toEqual({ status: "ok", runningScopes: 0, pastFreshnessTarget: { count: 0, items: [] } });
     const metrics = await api.call("GET", "/metrics", { token: null });
     expect(metrics.status).toBe(200);
     expect(metrics.headers.get("content-type")).toContain("text/plain");
@@ -218,7 +218,10 @@ for (const { name: database, skip } of testDatabases("API suite")) describe.skip
     expect(scope.status).toBe(200);
     expect(scope.body).toMatchObject({ id: scopeId, accountId, enabled: true, running: false, needsAttention: false, attention: [] });
     for (const s of scope.body.streams) {
-      expect(s).toMatchObject({ freshness: "fresh", ageSeconds: 0, consecutiveFailures: 0, lastError: null });
+      expect(s).toMatchObject({ freshness: "fresh", ageSeconds: 0, pastTarget: false, consecutiveFailures: 0, lastError: null });
+      // The directory follows the account's schedule (30 minutes here); usage its 5-minute default.
+      if (s.stream === "directory" || s.stream === "usage") expect(s.freshnessTargetSeconds).toBe(s.stream === "directory" ? 30 * 60 : 5 * 60);
+      else expect(s.freshnessTargetSeconds).toBeGreaterThan(0);
       expect(s.lastSuccessAt).toBe(sim.clock.now().toISOString());
     }
     const list = await api.call<Page<ScopeDto>>("GET", "/v1/scopes");

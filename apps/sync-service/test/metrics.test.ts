@@ -66,6 +66,7 @@ describe("Prometheus /metrics per scope and stream", () => {
       expect(sample(text, "jcs_sync_last_success_timestamp_seconds", labels)).toBe(finishedAt / 1000);
       expect(sample(text, "jcs_sync_lag_seconds", labels)).toBe(90);
       expect(sample(text, "jcs_sync_consecutive_failures", labels)).toBe(0);
+      expect(sample(text, "jcs_sync_past_freshness_target", labels)).toBe(0);
       rateLimited += run.counters.rateLimited;
     }
     expect(rateLimited).toBeGreaterThan(0);
@@ -83,5 +84,13 @@ describe("Prometheus /metrics per scope and stream", () => {
     expect(sample(text, "jcs_sync_consecutive_failures", { scope: scopeId, stream: "directory" })).toBe(1);
     // The last success stays, so the lag keeps growing.
     expect(sample(text, "jcs_sync_lag_seconds", { scope: scopeId, stream: "directory" })).toBe(150);
+  });
+
+  it("flags a stream past its freshness target (usage: 5 minutes) without touching the others", async () => {
+    sim.clock.advance(10 * 60_000);
+    const text = (await api.call("GET", "/metrics", { token: null })).text;
+    expect(sample(text, "jcs_sync_freshness_target_seconds", { scope: scopeId, stream: "usage" })).toBe(300);
+    expect(sample(text, "jcs_sync_past_freshness_target", { scope: scopeId, stream: "usage" })).toBe(1);
+    expect(sample(text, "jcs_sync_past_freshness_target", { scope: scopeId, stream: "directory" })).toBe(0);
   });
 });

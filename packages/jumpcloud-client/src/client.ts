@@ -51,6 +51,7 @@ import type {
   SoftwareAppAssociationTarget,
   SystemAssociationTarget,
   SystemInsightsOptions,
+  RequestBudget,
 } from "./types.js";
 
 const DEFAULT_RETRY = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000 } as const;
@@ -61,6 +62,7 @@ interface Shared {
   apiKey: string;
   urls: { console: string; insights: string };
   limiter: RateLimiter;
+  budget: RequestBudget | undefined;
   redact: Redactor;
   retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
   timeoutMs: number;
@@ -85,6 +87,7 @@ export function createJumpCloudClient(options: JumpCloudClientOptions): JumpClou
     apiKey: options.apiKey,
     urls: resolveBaseUrls(options),
     limiter: limiterForKey(options.apiKey, options.rateLimit),
+    budget: options.budget,
     redact: createRedactor(options.apiKey),
     retry,
     timeoutMs,
@@ -122,7 +125,7 @@ class JumpCloudClientImpl implements JumpCloudClient {
     if (orgId !== null && (typeof orgId !== "string" || orgId.trim() === "")) throw new TypeError("orgId must be a non-empty string or null");
     this.#shared = shared;
     this.#orgId = orgId;
-    const transport = createTransport({ apiKey: shared.apiKey, limiter: shared.limiter, ...shared.retry, timeoutMs: shared.timeoutMs, fetch: shared.fetch, emit: shared.emit, redact: shared.redact, signal: shared.signal });
+    const transport = createTransport({ apiKey: shared.apiKey, limiter: shared.limiter, budget: shared.budget, ...shared.retry, timeoutMs: shared.timeoutMs, fetch: shared.fetch, emit: shared.emit, redact: shared.redact, signal: shared.signal });
     this.console = createClient<ConsolePaths>({ baseUrl: shared.urls.console, fetch: transport, querySerializer: serializeV2Query });
     this.console.use(authMiddleware({ api: "console", apiKey: shared.apiKey, orgId }));
     this.insights = createClient<InsightsPaths>({ baseUrl: shared.urls.insights, fetch: transport });

@@ -9,6 +9,7 @@ export type {
   PageFamily,
   RateLimitOptions,
   Region,
+  RequestBudget,
   RetryOptions,
   SystemInsightsOptions,
   ListSystemsOptions,

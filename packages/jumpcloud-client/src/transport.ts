@@ -5,7 +5,7 @@
 import { JumpCloudApiError } from "./errors.js";
 import { scrubbedCopy, type Redactor } from "./redact.js";
 import type { RateLimiter } from "./rate-limiter.js";
-import type { ClientEvent } from "./types.js";
+import type { ClientEvent, RequestBudget } from "./types.js";
 
 /** Set by the middleware, read and removed here: never sent to JumpCloud. */
 export const OPERATION_HEADER = "x-jcs-operation";
@@ -22,6 +22,8 @@ export type RetryPolicy = "safe" | "once";
 export interface TransportConfig {
   apiKey: string;
   limiter: RateLimiter;
+  /** Shared beyond this process (replicas on one key); taken after the local limiter's slot. */
+  budget?: RequestBudget | undefined;
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
@@ -77,6 +79,14 @@ export function createTransport(cfg: TransportConfig): typeof fetch {
       for (let attempt = 1; ; attempt++) {
         outer.throwIfAborted();
         const release = await cfg.limiter.acquire(outer);
+        if (cfg.budget !== undefined) {
+          try {
+            await cfg.budget.take(outer);
+          } catch (error) {
+            release();
+            throw error;
+          }
+        }
         const attemptController = new AbortController();
         const timeout = attemptController.signal;
         const onOuterAbort = (): void => attemptController.abort(outer.reason);
@@ -153,7 +163,10 @@ export function createTransport(cfg: TransportConfig): typeof fetch {
             if (response.status === 429) cfg.emit({ type: "rate-limited", operation, retryAfterMs });
             delayMs = retryAfterMs !== null ? Math.min(retryAfterMs, MAX_RETRY_AFTER_MS) : backoff(attempt, cfg);
             // Everyone on this key slows down, not just this request.
-            if (response.status === 429) cfg.limiter.pauseFor(delayMs);
+            if (response.status === 429) {
+              cfg.limiter.pauseFor(delayMs);
+              cfg.budget?.pauseFor(delayMs);
+            }
           }
           if (!retryable || !canRetry || policy !== "safe" || delayMs === null) {
             response.headers.set(ATTEMPTS_HEADER, String(attempt));

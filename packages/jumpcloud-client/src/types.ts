@@ -30,6 +30,20 @@ export interface RateLimitOptions {
   requestsPerMinute?: number;
   /** Requests in flight at once, per API key. Default 8. */
   concurrency?: number;
+  /** The rolling window `requestsPerMinute` counts in. Default 60 000 ms (shorter in tests). */
+  windowMs?: number;
+}
+
+/**
+ * A request budget shared beyond this process (several replicas using one key): every attempt
+ * takes one after the local limiter's slot, and a 429's delay is passed on so every process using
+ * the key slows down. The service implements it on PostgreSQL.
+ */
+export interface RequestBudget {
+  /** Resolves when one more request may start under the key's shared budget; rejects with the signal's reason. */
+  take(signal: AbortSignal): Promise<void>;
+  /** A 429 (with `Retry-After`, or the backoff without one): nobody using the key starts a request for `ms`. */
+  pauseFor(ms: number): void;
 }
 
 export interface RetryOptions {
@@ -53,6 +67,8 @@ export interface JumpCloudClientOptions {
   /** Directory Insights base, e.g. `https://api.jumpcloud.com/insights/directory/v1`. Wins over `region`. */
   insightsBaseUrl?: string;
   rateLimit?: RateLimitOptions;
+  /** A budget shared across processes, taken after the local limiter (see `RequestBudget`). */
+  budget?: RequestBudget;
   retry?: RetryOptions;
   /** Per attempt, headers and body included. Default 30 000 ms. */
   timeoutMs?: number;

@@ -470,3 +470,44 @@ describe("regions and base URLs", () => {
     expect(() => createJumpCloudClient({ apiKey: "" })).toThrow(TypeError);
   });
 });
+
+describe("a shared request budget (replicas on one key)", () => {
+  it("every attempt takes the budget before it is sent, and a 429's Retry-After is passed on to it", async () => {
+    server = await startServer((req, res) => (server!.requests.length === 1 ? json(res, 429, { message: "slow down" }, { "retry-after": "1" }) : json(res, 200, USER)));
+    const order: string[] = [];
+    const pauses: number[] = [];
+    const budget = {
+      take: async (signal: AbortSignal) => {
+        signal.throwIfAborted();
+        order.push(`take before request ${server!.requests.length + 1}`);
+        await sleep(5);
+      },
+      pauseFor: (ms: number) => pauses.push(ms),
+    };
+    const { jc } = setup({ budget });
+    await jc.getUser("u1");
+    expect(order).toEqual(["take before request 1", "take before request 2"]);
+    expect(server.requests).toHaveLength(2);
+    expect(pauses).toEqual([1000]);
+  });
+
+  it("a budget that refuses (the caller's abort) sends nothing and frees the local slot", async () => {
+    server = await startServer((req, res) => json(res, 200, USER));
+    const controller = new AbortController();
+    const budget = {
+      take: (signal: AbortSignal) =>
+        new Promise<void>((_resolve, reject) => {
+          signal.addEventListener("abort", () => reject(signal.reason as Error), { once: true });
+        }),
+      pauseFor: () => undefined,
+    };
+    const { jc, apiKey } = setup({ budget, signal: controller.signal, rateLimit: { concurrency: 1 } });
+    const pending = jc.getUser("u1");
+    setTimeout(() => controller.abort(new Error("stop")), 20);
+    await expect(pending).rejects.toThrow("stop");
+    expect(server.requests).toHaveLength(0);
+    // The key's only local slot was released: another client on the same key (same limiter) goes through.
+    const other = createJumpCloudClient({ apiKey, consoleBaseUrl: server.url, insightsBaseUrl: `${server.url}/insights/directory/v1`, ...FAST });
+    expect((await other.getUser("u1")).username).toBe("jdoe");
+  });
+});

@@ -94,6 +94,8 @@ export const StreamStatusDto = z
       .enum(["fresh", "stale", "never", "unavailable"])
       .describe("`fresh`: last success within twice the stream's freshness target (the account's schedule for `directory`); `stale`: older; `never`: no success yet; `unavailable`: the scope does not offer the stream's source (see `unavailable`)."),
     ageSeconds: z.number().int().nullable().describe("Seconds since the last success."),
+    freshnessTargetSeconds: z.number().int().describe("How old the stream's data may get (its freshness target; the account's schedule for `directory`)."),
+    pastTarget: z.boolean().describe("Older than its freshness target now (never for a stream with no success yet or an unavailable source): flagged, also in `/health/ready`, without failing readiness."),
     consecutiveFailures: z.number().int(),
     nextAttemptAt: isoDateOrNull,
     lastError: z.string().nullable(),
@@ -365,4 +367,17 @@ export const ApplicationUserQuery = PageQuery.strict();
 // Health
 
 export const LivenessDto = z.object({ status: z.literal("ok") }).meta({ id: "Liveness" });
-export const ReadinessDto = z.object({ status: z.literal("ok"), runningScopes: z.number().int() }).meta({ id: "Readiness" });
+export const ReadinessDto = z
+  .object({
+    status: z.literal("ok"),
+    runningScopes: z.number().int(),
+    pastFreshnessTarget: z
+      .object({
+        count: z.number().int().describe("Scope × stream pairs older than their freshness target."),
+        items: z
+          .array(z.object({ scopeId: z.string(), stream: StreamName, ageSeconds: z.number().int(), targetSeconds: z.number().int() }))
+          .describe("The 20 furthest past their target (relative to it) first."),
+      })
+      .describe("A detail, not a failure: a late scope does not make the replica unready."),
+  })
+  .meta({ id: "Readiness" });

@@ -3,6 +3,7 @@ import type { Account, Clock, Scope, StreamStatus, SyncRun } from "@jumpcloud-sy
 import type { AccountView } from "../accounts/accounts.service.js";
 import { STORE, type SyncStore } from "../store/store.types.js";
 import { CLOCK } from "../sync/clock.js";
+import { streamAge } from "../sync/freshness.js";
 import { StreamRegistry } from "../sync/stream-registry.service.js";
 import { SyncFacade } from "../sync/sync-facade.service.js";
 import type { AccountDto, RunDto, ScopeDto } from "./api.schemas.js";
@@ -63,16 +64,19 @@ export class ScopeStatusService {
   scopeDto(account: Account, scope: Scope, statuses: readonly StreamStatus[]): ScopeDto {
     const now = this.clock.now().getTime();
     const streams = this.sync.streams().map((stream) => {
-      const freshFor = FRESH_INTERVALS * this.registry.freshnessMs(stream, account);
+      const targetMs = this.registry.freshnessMs(stream, account);
+      const freshFor = FRESH_INTERVALS * targetMs;
       const s = statuses.find((x) => x.stream === stream);
       const lastSuccess = s?.lastSuccessAt ?? null;
-      const age = lastSuccess === null ? null : Math.max(0, now - lastSuccess.getTime());
+      const { ageMs: age, pastTarget } = streamAge(s, targetMs, now);
       return {
         stream,
         lastAttemptAt: iso(s?.lastAttemptAt ?? null),
         lastSuccessAt: iso(lastSuccess),
         freshness: (s?.unavailable ?? null) !== null ? ("unavailable" as const) : age === null ? ("never" as const) : age <= freshFor ? ("fresh" as const) : ("stale" as const),
         ageSeconds: age === null ? null : Math.floor(age / 1000),
+        freshnessTargetSeconds: Math.floor(targetMs / 1000),
+        pastTarget,
         consecutiveFailures: s?.consecutiveFailures ?? 0,
         nextAttemptAt: iso(s?.nextAttemptAt ?? null),
         lastError: s?.lastError ?? null,

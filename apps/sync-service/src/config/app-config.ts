@@ -13,7 +13,9 @@ export interface DatabaseConfig {
 }
 
 export interface JumpCloudClientConfig {
+  /** Per account key: requests per window (a minute unless JCS_RATE_LIMIT_WINDOW_SECONDS); shared by every replica on PostgreSQL. */
   readonly requestsPerMinute: number;
+  readonly windowMs: number;
   readonly concurrency: number;
   readonly timeoutMs: number;
   readonly retry: { readonly maxAttempts: number; readonly baseDelayMs: number; readonly maxDelayMs: number };
@@ -39,6 +41,8 @@ export interface SyncConfig {
   /** MDM devices stream: the cadence of full binding traversals (incremental ones in between). */
   readonly mdm: { readonly fullTraversalMs: number };
   readonly shutdownGraceMs: number;
+  /** PostgreSQL: pg-boss coordinates the replicas (null on SQLite: the in-process scheduler). */
+  readonly jobs: { readonly schema: string; readonly heartbeatSeconds: number; readonly superviseSeconds: number; readonly pollSeconds: number; readonly concurrencyPerKey: number } | null;
 }
 
 /** The typed configuration every provider receives; built once at boot, never from process.env later. */
@@ -84,6 +88,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>, o
     logLevel: e.JCS_LOG_LEVEL,
     jumpcloud: {
       requestsPerMinute: e.JCS_RATE_LIMIT_PER_MINUTE,
+      windowMs: e.JCS_RATE_LIMIT_WINDOW_SECONDS * 1000,
       concurrency: e.JCS_RATE_LIMIT_CONCURRENCY,
       timeoutMs: e.JCS_REQUEST_TIMEOUT_MS,
       retry: { maxAttempts: e.JCS_RETRY_MAX_ATTEMPTS, baseDelayMs: e.JCS_RETRY_BASE_DELAY_MS, maxDelayMs: e.JCS_RETRY_MAX_DELAY_MS },
@@ -102,6 +107,16 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>, o
       directoryFullSnapshotMs: e.JCS_DIRECTORY_FULL_SNAPSHOT_HOURS * 3_600_000,
       mdm: { fullTraversalMs: e.JCS_MDM_FULL_TRAVERSAL_HOURS * 3_600_000 },
       shutdownGraceMs: e.JCS_SHUTDOWN_GRACE_MS,
+      jobs:
+        e.JCS_DB_DRIVER === "postgresql"
+          ? {
+              schema: e.JCS_PGBOSS_SCHEMA ?? (e.JCS_DB_SCHEMA === undefined ? "pgboss" : `${e.JCS_DB_SCHEMA}_pgboss`),
+              heartbeatSeconds: e.JCS_JOB_HEARTBEAT_SECONDS,
+              superviseSeconds: e.JCS_JOB_SUPERVISE_SECONDS,
+              pollSeconds: e.JCS_JOB_POLL_SECONDS,
+              concurrencyPerKey: e.JCS_JOB_CONCURRENCY_PER_KEY,
+            }
+          : null,
     },
   };
 }

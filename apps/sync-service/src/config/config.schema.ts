@@ -48,6 +48,11 @@ export const environmentSchema = z
     /** Per account key: requests started per rolling minute and in flight at once. */
     JCS_RATE_LIMIT_PER_MINUTE: int(1, 100_000).default(200),
     JCS_RATE_LIMIT_CONCURRENCY: int(1, 64).default(6),
+    /**
+     * The window JCS_RATE_LIMIT_PER_MINUTE counts in (a minute; shorter only to test). On
+     * PostgreSQL the budget is held in the database and shared by every replica using the key.
+     */
+    JCS_RATE_LIMIT_WINDOW_SECONDS: int(1, 3600).default(60),
     JCS_REQUEST_TIMEOUT_MS: int(100, 600_000).default(30_000),
     JCS_RETRY_MAX_ATTEMPTS: int(1, 20).default(5),
     JCS_RETRY_BASE_DELAY_MS: int(1, 60_000).default(500),
@@ -77,6 +82,19 @@ export const environmentSchema = z
      * run re-traverses only new devices and those Directory Insights reports changed.
      */
     JCS_MDM_FULL_TRAVERSAL_HOURS: int(1, 90 * 24).default(24),
+    /**
+     * PostgreSQL only (pg-boss coordinates the replicas): the schema pg-boss installs itself in
+     * (default: the store's schema + `_pgboss`, or `pgboss`), how often a worker must prove it is
+     * alive on its job (a SIGKILLed replica's job goes back to the queue after this), and how often
+     * a replica checks for jobs whose worker stopped proving it.
+     */
+    JCS_PGBOSS_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/u, "a lowercase SQL identifier").optional(),
+    JCS_JOB_HEARTBEAT_SECONDS: int(10, 3600).default(30),
+    JCS_JOB_SUPERVISE_SECONDS: int(1, 3600).default(15),
+    /** Jobs of one account key running at once across every replica (the key's rate budget is shared anyway). */
+    JCS_JOB_CONCURRENCY_PER_KEY: int(1, 64).default(2),
+    /** How often a worker asks pg-boss for a job when it has a free slot. */
+    JCS_JOB_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
     /** Stop after the current page on SIGTERM; abort in-flight requests after this grace. */
     JCS_SHUTDOWN_GRACE_MS: int(0, 600_000).default(15_000),
   })

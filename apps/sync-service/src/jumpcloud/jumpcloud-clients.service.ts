@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationShutdown } from "@nestjs/common";
 import { createJumpCloudClient, type ClientEvent, type JumpCloudClient } from "@jumpcloud-sync/jumpcloud-client";
 import type { Account, Scope } from "@jumpcloud-sync/domain";
 import { APP_CONFIG, type AppConfig } from "../config/index.js";
+import { PgRequestBudgets } from "../store/pg-request-budget.js";
 import { STORE, type SyncStore } from "../store/store.types.js";
 import { recordClientEvent } from "../sync/run-telemetry.js";
 
@@ -19,11 +20,16 @@ export interface ClientEndpoints {
 export class JumpCloudClients implements OnApplicationShutdown {
   private readonly byAccount = new Map<string, { version: number; client: JumpCloudClient }>();
   private readonly shutdown = new AbortController();
+  /** PostgreSQL: the per-key budget every replica shares (SQLite is one process: the client's limiter is the budget). */
+  private readonly budgets: PgRequestBudgets | null;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(STORE) private readonly store: SyncStore,
-  ) {}
+  ) {
+    const jobs = config.sync.jobs;
+    this.budgets = jobs === null ? null : new PgRequestBudgets(store, jobs.schema, config.jumpcloud.requestsPerMinute, config.jumpcloud.windowMs);
+  }
 
   /** A client for a key that is not stored yet (validation when adding an account). */
   create(apiKey: string, endpoints: ClientEndpoints, orgId: string | null): JumpCloudClient {
@@ -33,7 +39,8 @@ export class JumpCloudClients implements OnApplicationShutdown {
       orgId,
       consoleBaseUrl: endpoints.consoleBaseUrl,
       insightsBaseUrl: endpoints.insightsBaseUrl,
-      rateLimit: { requestsPerMinute: c.requestsPerMinute, concurrency: c.concurrency },
+      rateLimit: { requestsPerMinute: c.requestsPerMinute, concurrency: c.concurrency, windowMs: c.windowMs },
+      ...(this.budgets === null ? {} : { budget: this.budgets.forKey(apiKey) }),
       retry: c.retry,
       timeoutMs: c.timeoutMs,
       // The one abort/timeout layer is the client's: its per-attempt timeout (body included) and

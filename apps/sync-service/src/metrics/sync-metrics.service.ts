@@ -3,6 +3,8 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom
 import type { Clock, SyncCounters } from "@jumpcloud-sync/domain";
 import { STORE, type SyncStore } from "../store/store.types.js";
 import { CLOCK } from "../sync/clock.js";
+import { streamAge } from "../sync/freshness.js";
+import { StreamRegistry } from "../sync/stream-registry.service.js";
 import { SyncEvents, type SyncEvent } from "../sync/sync-events.js";
 
 const LABELS = ["scope", "stream"] as const;
@@ -42,6 +44,7 @@ export class SyncMetrics implements OnModuleInit, OnModuleDestroy {
     @Inject(STORE) store: SyncStore,
     @Inject(CLOCK) clock: Clock,
     private readonly events: SyncEvents,
+    streamRegistry: StreamRegistry,
   ) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: "jcs_" });
@@ -80,6 +83,39 @@ export class SyncMetrics implements OnModuleInit, OnModuleDestroy {
         this.reset();
         const now = clock.now().getTime();
         for (const s of await statuses()) if (s.lastSuccessAt !== null) this.set({ scope: s.scopeId, stream: s.stream }, Math.max(0, (now - s.lastSuccessAt.getTime()) / 1000));
+      },
+    });
+    // The freshness target per scope × stream (the directory's follows its account's schedule) and
+    // whether the stream is past it now: a flag to alert on, beside the lag.
+    const targets = async (): Promise<{ scope: string; stream: string; targetMs: number; past: boolean }[]> => {
+      const accounts = new Map((await store.accounts.listAccounts()).map((a) => [a.id, a]));
+      const accountOf = new Map((await store.accounts.listScopes()).flatMap((sc) => (accounts.has(sc.accountId) ? [[sc.id, accounts.get(sc.accountId)!] as const] : [])));
+      const now = clock.now().getTime();
+      return (await statuses()).flatMap((s) => {
+        const account = accountOf.get(s.scopeId);
+        if (account === undefined || !streamRegistry.has(s.stream)) return [];
+        const targetMs = streamRegistry.freshnessMs(s.stream, account);
+        return [{ scope: s.scopeId, stream: s.stream, targetMs, past: streamAge(s, targetMs, now).pastTarget }];
+      });
+    };
+    new Gauge({
+      name: "jcs_sync_freshness_target_seconds",
+      help: "How old a scope's stream may get (its freshness target).",
+      labelNames: LABELS,
+      registers,
+      async collect() {
+        this.reset();
+        for (const t of await targets()) this.set({ scope: t.scope, stream: t.stream }, t.targetMs / 1000);
+      },
+    });
+    new Gauge({
+      name: "jcs_sync_past_freshness_target",
+      help: "1 while a scope's stream is older than its freshness target (flagged, not a failure).",
+      labelNames: LABELS,
+      registers,
+      async collect() {
+        this.reset();
+        for (const t of await targets()) this.set({ scope: t.scope, stream: t.stream }, t.past ? 1 : 0);
       },
     });
     new Gauge({

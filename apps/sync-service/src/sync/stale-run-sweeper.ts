@@ -1,6 +1,6 @@
 import { Inject, Injectable } from "@nestjs/common";
 import type { Logger } from "pino";
-import type { Clock } from "@jumpcloud-sync/domain";
+import type { Clock, StreamName } from "@jumpcloud-sync/domain";
 import { APP_CONFIG, type AppConfig } from "../config/index.js";
 import { LOGGER } from "../logging/index.js";
 import { STORE, type SyncCoreStore } from "../store/store.types.js";
@@ -9,6 +9,7 @@ import { ScopeRuns } from "./scope-runs.js";
 import { StreamRunner } from "./stream-runner.service.js";
 
 const PAGE = 200;
+const INTERRUPTED = "interrupted: the process running it stopped (found by the stale-run sweeper); the next run resumes from the last checkpoint";
 const MAX_PAGES = 20;
 /** Whatever the leases say, a run this old is dead (a process that keeps a lease for a day is stuck). */
 const HARD_STALE_MS = 24 * 3_600_000;
@@ -30,6 +31,16 @@ export class StaleRunSweeper {
     private readonly runner: StreamRunner,
   ) {}
 
+  private holder: ((scopeId: string, stream: StreamName) => Promise<boolean>) | null = null;
+
+  /**
+   * On PostgreSQL the coordinator (pg-boss) holds scope × stream, not a lease row: a run is dead
+   * when no replica holds its job.
+   */
+  useHolder(holder: (scopeId: string, stream: StreamName) => Promise<boolean>): void {
+    this.holder = holder;
+  }
+
   async sweep(): Promise<number> {
     const now = this.clock.now();
     const youngest = now.getTime() - this.config.sync.leaseTtlMs;
@@ -39,13 +50,19 @@ export class StaleRunSweeper {
       const { items, nextCursor } = await this.store.runs.listRuns({ limit: PAGE, ...(cursor === undefined ? {} : { cursor }) });
       for (const run of items) {
         if (run.state !== "running" || run.startedAt.getTime() > youngest || this.runs.isRunning(run.scopeId, run.stream)) continue;
+        if (this.holder !== null) {
+          if (await this.holder(run.scopeId, run.stream)) continue; // a live replica works it
+          await this.store.runs.finishRun(run.id, { state: "failed", finishedAt: now, error: INTERRUPTED, counters: run.counters });
+          swept += 1;
+          continue;
+        }
         const lease = await this.store.leases.acquire(run.scopeId, run.stream, this.runner.owner, this.config.sync.leaseTtlMs, now);
         if (lease === null) continue; // a live runner elsewhere holds it
         try {
           await this.store.runs.finishRun(run.id, {
             state: "failed",
             finishedAt: now,
-            error: "interrupted: the process running it stopped (found by the stale-run sweeper); the next run resumes from the last checkpoint",
+            error: INTERRUPTED,
             counters: run.counters,
           });
           swept += 1;

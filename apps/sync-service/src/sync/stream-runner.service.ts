@@ -65,12 +65,24 @@ export class StreamRunner {
     private readonly registry: StreamRegistry,
   ) {}
 
-  /** Runs one registered stream of one scope under its lease. */
-  async run(account: Account, scope: Scope, definition: StreamDefinition, client: JumpCloudClient, trigger: SyncTrigger, signal: AbortSignal): Promise<StreamRunResult> {
+  /**
+   * Runs one registered stream of one scope under its lease. `exclusive: "coordinator"`: the caller
+   * already holds the scope × stream exclusively (a pg-boss job of a singleton queue on
+   * PostgreSQL), so no lease row is taken.
+   */
+  async run(
+    account: Account,
+    scope: Scope,
+    definition: StreamDefinition,
+    client: JumpCloudClient,
+    trigger: SyncTrigger,
+    signal: AbortSignal,
+    exclusive: "lease" | "coordinator" = "lease",
+  ): Promise<StreamRunResult> {
     const stream = definition.name;
     const ttl = this.config.sync.leaseTtlMs;
-    const lease = await this.store.leases.acquire(scope.id, stream, this.owner, ttl, this.clock.now());
-    if (lease === null) {
+    const lease = exclusive === "lease" ? await this.store.leases.acquire(scope.id, stream, this.owner, ttl, this.clock.now()) : null;
+    if (exclusive === "lease" && lease === null) {
       this.events.emit({ kind: "run-skipped", scopeId: scope.id, stream, reason: "another runner holds the lease" });
       return { kind: "busy", scopeId: scope.id, stream };
     }
@@ -78,7 +90,7 @@ export class StreamRunner {
     const onOuterAbort = (): void => stop.abort(signal.reason);
     if (signal.aborted) onOuterAbort();
     else signal.addEventListener("abort", onOuterAbort, { once: true });
-    const keeper = this.keepLease(lease, ttl, stop);
+    const keeper = lease === null ? { stop: () => undefined } : this.keepLease(lease, ttl, stop);
     const started = Date.now();
     const run = await this.store.runs.startRun(scope.id, stream, trigger, this.clock.now());
     this.events.emit({ kind: "run-started", scopeId: scope.id, stream, runId: run.id });
@@ -116,10 +128,12 @@ export class StreamRunner {
 
     const finalCounters: SyncCounters = { ...counters };
     const result = await withOrmContext(this.store, () => this.record(account, scope, definition, run.id, outcome, failure, finalCounters, Date.now() - started));
-    try {
-      await this.store.leases.release(lease);
-    } catch (error) {
-      log.warn({ err: error }, "could not release the lease (it expires on its own)");
+    if (lease !== null) {
+      try {
+        await this.store.leases.release(lease);
+      } catch (error) {
+        log.warn({ err: error }, "could not release the lease (it expires on its own)");
+      }
     }
     if (result.state === "succeeded") log.info({ counters: finalCounters, durationMs: result.durationMs }, result.message);
     else log.warn({ counters: finalCounters, durationMs: result.durationMs, attention: result.attention }, result.message);

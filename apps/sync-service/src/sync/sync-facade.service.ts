@@ -23,6 +23,12 @@ export interface ScopeSyncResult {
   readonly skipped: string | null;
 }
 
+export interface DueWork {
+  readonly account: Account;
+  readonly scope: Scope;
+  readonly streams: readonly StreamName[];
+}
+
 export interface SyncRequest {
   readonly trigger: SyncTrigger;
   /** Only these scopes; default every enabled scope of every active account. */
@@ -74,6 +80,15 @@ export class SyncFacade {
     return this.runs.isRunning(scopeId);
   }
 
+  isStreamRunningHere(scopeId: string, stream: StreamName): boolean {
+    return this.runs.isRunning(scopeId, stream);
+  }
+
+  /** The stream's freshness target for this account, in minutes. */
+  freshnessMinutes(stream: StreamName, account: Account): number {
+    return this.registry.freshnessMs(stream, account) / 60_000;
+  }
+
   get isStopping(): boolean {
     return this.runs.isStopping;
   }
@@ -85,8 +100,23 @@ export class SyncFacade {
    */
   async launchDue(request: SyncRequest): Promise<Promise<ScopeSyncResult>[]> {
     if (this.runs.isStopping) return [];
-    const now = this.clock.now();
     const launched: Promise<ScopeSyncResult>[] = [];
+    for (const { account, scope, streams } of await this.dueWork(request)) {
+      const done = this.runs.launch(scope.id, account.id, streams, (signal, claimed) => this.slots(() => this.runPass(account, scope, claimed, request.trigger, signal)));
+      if (done !== null) launched.push(done);
+      else launched.push(Promise.resolve({ scopeId: scope.id, accountId: account.id, streams: [], skipped: "already running in this process" }));
+    }
+    return launched;
+  }
+
+  /**
+   * The due scope × stream work of every active account (MSP accounts' managed orgs refreshed
+   * first), without running it: the in-process scheduler launches it as passes, the pg-boss
+   * coordinator sends one job per scope × stream.
+   */
+  async dueWork(request: SyncRequest): Promise<DueWork[]> {
+    const now = this.clock.now();
+    const work: DueWork[] = [];
     for (const account of await this.store.accounts.listAccounts()) {
       if (account.paused) continue;
       const scopes = (await this.store.accounts.listScopes(account.id)).filter((s) => s.enabled && (request.scopeIds === undefined || request.scopeIds.includes(s.id)));
@@ -100,15 +130,62 @@ export class SyncFacade {
       if (due.size === 0) continue;
       let targets = scopes.filter((s) => due.has(s.id));
       if (account.multiTenant && request.scopeIds === undefined) targets = await this.refreshMspScopes(account, targets);
-      for (const scope of targets) {
-        // A newly managed org has no status yet: all its streams are due.
-        const streams = due.get(scope.id) ?? this.registry.names().filter((n) => request.streams === undefined || request.streams.includes(n));
-        const done = this.runs.launch(scope.id, account.id, streams, (signal, claimed) => this.slots(() => this.runPass(account, scope, claimed, request.trigger, signal)));
-        if (done !== null) launched.push(done);
-        else launched.push(Promise.resolve({ scopeId: scope.id, accountId: account.id, streams: [], skipped: "already running in this process" }));
-      }
+      // A newly managed org has no status yet: all its streams are due.
+      for (const scope of targets) work.push({ account, scope, streams: due.get(scope.id) ?? this.registry.names().filter((n) => request.streams === undefined || request.streams.includes(n)) });
     }
-    return launched;
+    return work;
+  }
+
+  /**
+   * One scope × stream as a coordinator's job (pg-boss on PostgreSQL, which holds it exclusively
+   * across replicas, so no lease row is taken). Checks again that the stream is due (another
+   * replica may have run it since the job was sent), closes the run records a dead replica left
+   * `running` for it (nobody else can hold it now), then runs it; `claim` is the coordinator's
+   * signal that the job is no longer ours (its heartbeat lapsed), which stops it at the next
+   * checkpoint like a lost lease.
+   */
+  async runJob(scopeId: string, stream: StreamName, trigger: SyncTrigger, claim: AbortSignal): Promise<StreamRunResult | { readonly kind: "skipped"; readonly reason: string }> {
+    if (this.runs.isStopping) return { kind: "skipped", reason: "stopping" };
+    if (!this.registry.has(stream)) return { kind: "skipped", reason: `stream ${stream} is not registered here` };
+    const scope = await this.store.accounts.getScope(scopeId);
+    if (scope === null || !scope.enabled) return { kind: "skipped", reason: "scope gone or disabled" };
+    const account = await this.store.accounts.getAccount(scope.accountId);
+    if (account === null || account.paused) return { kind: "skipped", reason: "account gone or paused" };
+    if (trigger === "schedule" && !this.dueStreams(account, scope, await this.store.runs.listStreamStatuses(scope.id), this.clock.now()).includes(stream)) {
+      return { kind: "skipped", reason: "not due any more" };
+    }
+    const definition = this.registry.get(stream);
+    const [ready] = await this.withDependenciesMet(scope.id, [stream]);
+    if (ready === undefined) return { kind: "skipped", reason: `waiting for ${(definition.after ?? []).join(", ")} to succeed once` };
+    await this.closeAbandonedRuns(scope.id, stream);
+    const done = this.runs.launch(scope.id, account.id, [stream], async (signal) => {
+      const both = AbortSignal.any([signal, claim]);
+      const client = await this.clients.forScope(account, scope);
+      return this.runner.run(account, scope, definition, client, trigger, both, "coordinator");
+    });
+    return done ?? { kind: "skipped", reason: "already running in this process" };
+  }
+
+  /**
+   * The streams whose `after` dependencies have each succeeded once in the scope: as separate jobs
+   * (pg-boss) nothing orders them inside a pass, so a dependent is sent once its dependency is done.
+   */
+  async withDependenciesMet(scopeId: string, streams: readonly StreamName[]): Promise<StreamName[]> {
+    const statuses = await this.store.runs.listStreamStatuses(scopeId);
+    return streams.filter((stream) => (this.registry.get(stream).after ?? []).every((dep) => (statuses.find((x) => x.stream === dep)?.lastSuccessAt ?? null) !== null));
+  }
+
+  private async closeAbandonedRuns(scopeId: string, stream: StreamName): Promise<void> {
+    const { items } = await this.store.runs.listRuns({ scopeId, stream, limit: 20 });
+    for (const run of items) {
+      if (run.state !== "running" && run.state !== "pending") continue;
+      await this.store.runs.finishRun(run.id, {
+        state: "failed",
+        finishedAt: this.clock.now(),
+        error: "interrupted: the replica running it stopped (its job went back to the queue); this run resumes from the last checkpoint",
+        counters: run.counters,
+      });
+    }
   }
 
   /** Runs the requested scopes now and waits for all of them (CLI `sync --once`, tests). */

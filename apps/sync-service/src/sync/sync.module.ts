@@ -1,5 +1,12 @@
 import { type DynamicModule, Module } from "@nestjs/common";
 import { AccountsModule } from "../accounts/accounts.module.js";
+import type { Logger } from "pino";
+import { APP_CONFIG, type AppConfig } from "../config/index.js";
+import { LOGGER } from "../logging/index.js";
+import { InProcessCoordinator } from "./coordination/in-process.coordinator.js";
+import { PgBossCoordinator } from "./coordination/pg-boss.coordinator.js";
+import { SYNC_COORDINATOR, type SyncCoordinator } from "./coordination/sync-coordinator.port.js";
+import { StaleRunSweeper } from "./stale-run-sweeper.js";
 import { SyncFacade } from "./sync-facade.service.js";
 import { SCHEDULER_OPTIONS, SyncScheduler, type SchedulerOptions } from "./sync.scheduler.js";
 
@@ -13,8 +20,19 @@ export class SyncModule {
     return {
       module: SyncModule,
       imports: [AccountsModule],
-      providers: [{ provide: SCHEDULER_OPTIONS, useValue: options }, SyncFacade, SyncScheduler],
-      exports: [SyncFacade, SyncScheduler],
+      providers: [
+        { provide: SCHEDULER_OPTIONS, useValue: options },
+        SyncFacade,
+        SyncScheduler,
+        {
+          // Chosen by the database driver: one process on SQLite, replicas through pg-boss on PostgreSQL.
+          provide: SYNC_COORDINATOR,
+          inject: [APP_CONFIG, LOGGER, SyncFacade, StaleRunSweeper],
+          useFactory: (config: AppConfig, logger: Logger, sync: SyncFacade, sweeper: StaleRunSweeper): SyncCoordinator =>
+            config.database.driver === "postgresql" ? new PgBossCoordinator(config, logger, sync, sweeper) : new InProcessCoordinator(logger, sync),
+        },
+      ],
+      exports: [SyncFacade, SyncScheduler, SYNC_COORDINATOR],
     };
   }
 }

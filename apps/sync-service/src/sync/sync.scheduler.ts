@@ -6,7 +6,7 @@ import { JumpCloudClients } from "../jumpcloud/jumpcloud-clients.service.js";
 import { LOGGER } from "../logging/index.js";
 import { ScopeRuns } from "./scope-runs.js";
 import { StaleRunSweeper } from "./stale-run-sweeper.js";
-import { SyncFacade } from "./sync-facade.service.js";
+import { SYNC_COORDINATOR, type SyncCoordinator } from "./coordination/sync-coordinator.port.js";
 
 export const SCHEDULER_OPTIONS = Symbol("SCHEDULER_OPTIONS");
 export interface SchedulerOptions {
@@ -19,7 +19,8 @@ const SWEEP = "stale-run-sweep";
 
 /**
  * The thin trigger (STYLE practice 11), one for every registered stream: on each tick it asks the
- * sync facade to launch the due scope × stream passes and returns; it never awaits a pass. It also
+ * coordinator (in-process on SQLite, pg-boss on PostgreSQL) to launch or queue the due
+ * scope × stream work and returns; it never awaits a run. It also
  * owns the cross-area duties: the stale-run sweeper (at boot and periodically) and shutdown. Timers live in @nestjs/schedule's registry; the work itself
  * is `tick()`, so tests drive it without Nest timing.
  */
@@ -32,7 +33,7 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly registry: SchedulerRegistry,
-    private readonly sync: SyncFacade,
+    @Inject(SYNC_COORDINATOR) private readonly coordinator: SyncCoordinator,
     private readonly sweeper: StaleRunSweeper,
     private readonly runs: ScopeRuns,
     private readonly clients: JumpCloudClients,
@@ -41,20 +42,19 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
   async onApplicationBootstrap(): Promise<void> {
     await this.sweepSafely();
     if (!this.options.enabled) return;
+    await this.coordinator.start();
     this.registry.addInterval(TICK, setInterval(() => void this.tick(), this.config.sync.tickMs));
     this.registry.addInterval(SWEEP, setInterval(() => void this.sweepSafely(), this.config.sync.staleRunSweepMs));
-    this.logger.info({ tickMs: this.config.sync.tickMs, maxConcurrentScopes: this.config.sync.maxConcurrentScopes }, "sync scheduler started");
+    this.logger.info({ tickMs: this.config.sync.tickMs, maxConcurrentScopes: this.config.sync.maxConcurrentScopes, coordinator: this.coordinator.kind }, "sync scheduler started");
     void this.tick();
   }
 
-  /** Launches the due scopes; returns once they are launched, not finished. */
+  /** Launches (SQLite) or queues (PostgreSQL, pg-boss) the due work; returns once it is launched, not finished. */
   async tick(): Promise<number> {
     if (this.ticking) return 0;
     this.ticking = true;
     try {
-      const launched = await this.sync.launchDue({ trigger: "schedule" });
-      for (const p of launched) p.catch((error: unknown) => this.logger.error({ err: error }, "scope sync failed outside its run record"));
-      return launched.length;
+      return await this.coordinator.tick();
     } catch (error) {
       this.logger.error({ err: error }, "scheduler tick failed");
       return 0;
@@ -81,6 +81,8 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
       this.clients.abortAll();
       await stopped;
     }
+    // pg-boss: interrupted jobs were handed back; stop taking new ones before the store closes.
+    await this.coordinator.stop();
   }
 
   private async sweepSafely(): Promise<void> {

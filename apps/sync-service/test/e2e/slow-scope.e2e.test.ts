@@ -41,7 +41,7 @@ describeOnDatabases("isolation between scopes", (db) => {
     );
     const [slowScope] = await service.store.accounts.replaceScopes(slowAccount.id, [{ orgId: null, orgName: "slow" }]);
 
-    // One scheduler tick launches both scopes and returns without waiting for either.
+    // One scheduler tick launches both scopes (on PostgreSQL: queues their directory jobs) and returns without waiting for either.
     const scheduler = service.app.get(SyncScheduler);
     expect(await scheduler.tick()).toBe(2);
 

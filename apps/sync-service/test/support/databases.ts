@@ -75,6 +75,8 @@ export function createTestDb(kind: TestDatabase, secretKey = newSecretKey()): Te
         const store = await openStore(storeConfig);
         try {
           await dropSchema(store, schema);
+          // pg-boss's own schema, installed beside the store's by the replicas' coordinator.
+          await dropSchema(store, `${schema}_pgboss`);
         } finally {
           await store.close();
         }
