@@ -62,8 +62,10 @@ for (const { name: database, skip } of testDatabases("actions suite")) describe.
     const sync = await api.call("POST", "/v1/syncs", { body: { scopeIds: [scopeId] } });
     expect(sync.status, sync.text).toBe(202);
     await waitFor("the first sync", async () => {
-      const runs = (await api.call<Page<{ state: string }>>("GET", `/v1/runs?scopeId=${encodeURIComponent(scopeId)}`)).body.items;
-      return runs.length === 2 && runs.every((r) => r.state === "succeeded");
+      const runs = (await api.call<Page<{ state: string; stream: string }>>("GET", `/v1/runs?scopeId=${encodeURIComponent(scopeId)}`)).body.items;
+      // Every stream a pass runs (the directory's and the MDM module's) has finished.
+      const streams = ["directory", "usage", "devices", "managed-apps", "software-events"];
+      return runs.every((r) => r.state === "succeeded") && streams.every((s) => runs.some((r) => r.stream === s));
     });
     sim.resetStats();
   });

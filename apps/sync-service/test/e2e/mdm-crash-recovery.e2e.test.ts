@@ -43,7 +43,7 @@ describeOnDatabases("an MDM sync killed mid software events (SIGKILL), then rest
   });
 
   it("nothing lost or duplicated: the software-events cursor resumes mid-window, the result equals the truth", async () => {
-    const env = { ...db().env, JCS_LEASE_TTL_MS: String(LEASE_TTL_MS), JCS_RATE_LIMIT_PER_MINUTE: "100000", JCS_LOG_LEVEL: "warn", SIM_KEY: sim.credentials.apiKey };
+    const env = { ...db().env, JCS_LEASE_TTL_MS: String(LEASE_TTL_MS), JCS_RATE_LIMIT_PER_MINUTE: "100000", JCS_LOG_LEVEL: "warn", JCS_INVENTORY_ENABLED: "false", SIM_KEY: sim.credentials.apiKey };
     const add = await cli(["accounts", "add", "--name", "killed", "--api-key-env", "SIM_KEY", "--console-url", sim.consoleBaseUrl, "--insights-url", sim.insightsBaseUrl], env).exit;
     expect(add.code, add.stderr).toBe(0);
     const store: Store = await db().open();

@@ -104,6 +104,10 @@ describe.skipIf(pg.skip)("three replicas on one PostgreSQL through pg-boss (post
       JCS_MAX_CONCURRENT_SCOPES: "3",
       JCS_RATE_LIMIT_PER_MINUTE: String(BUDGET),
       JCS_RATE_LIMIT_WINDOW_SECONDS: String(WINDOW_S),
+      // One page per usage batch, so the kill below lands with a page of the window stored.
+      JCS_USAGE_FLUSH_PAGES: "1",
+      // As the other suites (test/support/harness.ts TEST_ENV): the inventory stream has e2e files of its own.
+      JCS_INVENTORY_ENABLED: "false",
       JCS_RETRY_BASE_DELAY_MS: "5",
       JCS_RETRY_MAX_DELAY_MS: "40",
       JCS_SHUTDOWN_GRACE_MS: "20000",
