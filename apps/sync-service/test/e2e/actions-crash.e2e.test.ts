@@ -1,35 +1,15 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTickingClock, startSim, type Sim } from "@jumpcloud-sync/jumpcloud-sim";
 import { bootService, describeOnDatabases } from "../support/harness.js";
+import { cliIsBuilt, spawnCli } from "../support/cli-child.js";
 
-const CLI = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
 const LEASE_TTL_MS = 2_000;
-
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], env: Record<string, string>): { child: ChildProcess; exit: Promise<Exit> } {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
-  const exit = new Promise<Exit>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal, stdout, stderr })));
-  return { child, exit };
-}
 
 describeOnDatabases("queued actions survive a SIGKILL of the process working them", (db) => {
   let sim: Sim;
 
   beforeAll(async () => {
-    expect(existsSync(CLI), "dist/cli.js must be built (turbo runs build before test)").toBe(true);
+    expect(cliIsBuilt(), "dist/cli.js must be built (turbo runs build before test)").toBe(true);
     // Slow answers, so that the kill lands mid-queue; wall-clock time, as the child processes use it.
     sim = await startSim({ scenario: "demo", seed: 33, latencyMs: 120, lateEventMaxMs: 0, clock: createTickingClock() });
   });
@@ -48,26 +28,26 @@ describeOnDatabases("queued actions survive a SIGKILL of the process working the
       JCS_LOG_LEVEL: "info",
       SIM_KEY: sim.credentials.apiKey,
     };
-    const add = await cli(["accounts", "add", "--name", "acting", "--permission", "read-and-act", "--api-key-env", "SIM_KEY", "--console-url", sim.consoleBaseUrl, "--insights-url", sim.insightsBaseUrl], env).exit;
+    const add = await spawnCli(["accounts", "add", "--name", "acting", "--permission", "read-and-act", "--api-key-env", "SIM_KEY", "--console-url", sim.consoleBaseUrl, "--insights-url", sim.insightsBaseUrl], env).exit;
     expect(add.code, add.stderr).toBe(0);
 
     const targets = sim.truth().users.filter((u) => u.status === "active" && u.adminRole === null).slice(0, 10);
     sim.resetStats();
-    const preview = await cli(["actions", "suspend", "--user", targets[0]!.id, "--username", targets[1]!.username, "--dry-run"], env).exit;
+    const preview = await spawnCli(["actions", "suspend", "--user", targets[0]!.id, "--username", targets[1]!.username, "--dry-run"], env).exit;
     expect(preview.code, preview.stderr + preview.stdout).toBe(0);
     expect(preview.stdout).toContain(`#0 suspend ${targets[0]!.username} active → suspended: would change (dry run; would send POST /api/systemusers/${targets[0]!.id}/state/suspend)`);
     expect(preview.stdout).toMatch(/Dry run: nothing was written\. accepted 0, would change 2/u);
-    const badName = await cli(["actions", "create", "--first-name", "Zoë", "--last-name", "Smith", "--email", "zoe@example.com", "--dry-run"], env).exit;
+    const badName = await spawnCli(["actions", "create", "--first-name", "Zoë", "--last-name", "Smith", "--email", "zoe@example.com", "--dry-run"], env).exit;
     expect(badName.code).toBe(1);
     expect(badName.stderr).toMatch(/Invalid username: Invalid JumpCloud username "Zoë Smith".*offending: "ë".*nothing was sent to JumpCloud/u);
     expect(sim.stats().writes.attempted).toBe(0);
 
-    const suspend = await cli(["actions", "suspend", ...targets.flatMap((u) => ["--user", u.id]), "--no-wait"], env).exit;
+    const suspend = await spawnCli(["actions", "suspend", ...targets.flatMap((u) => ["--user", u.id]), "--no-wait"], env).exit;
     expect(suspend.code, suspend.stderr + suspend.stdout).toBe(0);
     expect(suspend.stdout).toMatch(/accepted 10/u);
     const creates = [];
     for (const name of ["crash.one", "crash.two"]) {
-      const c = await cli(["actions", "create", "--username", name, "--email", `${name}@example.com`, "--no-wait"], env).exit;
+      const c = await spawnCli(["actions", "create", "--username", name, "--email", `${name}@example.com`, "--no-wait"], env).exit;
       expect(c.code, c.stderr + c.stdout).toBe(0);
       creates.push(name);
     }
@@ -75,7 +55,7 @@ describeOnDatabases("queued actions survive a SIGKILL of the process working the
 
     const store = await db().open();
     try {
-      const first = cli(["actions", "work"], env);
+      const first = spawnCli(["actions", "work"], env);
       await expect
         .poll(async () => (await store.actions.list({ state: "succeeded", limit: 100 })).items.length, { timeout: 60_000, interval: 20 })
         .toBeGreaterThanOrEqual(3);
@@ -85,10 +65,10 @@ describeOnDatabases("queued actions survive a SIGKILL of the process working the
       const left = (await store.actions.list({ limit: 100 })).items.filter((a) => a.state !== "succeeded");
       expect(left.length, "the kill must land mid-queue").toBeGreaterThan(0);
 
-      const second = await cli(["actions", "work"], env).exit;
+      const second = await spawnCli(["actions", "work"], env).exit;
       expect(second.code, second.stderr + second.stdout).toBe(0);
       expect(second.stdout).toMatch(/queue is empty/u);
-      const listed = await cli(["actions", "list", "--state", "succeeded"], env).exit;
+      const listed = await spawnCli(["actions", "list", "--state", "succeeded"], env).exit;
       expect(listed.code, listed.stderr).toBe(0);
       expect(listed.stdout.split("\n").filter((l) => / succeeded /u.test(l))).toHaveLength(12);
 
@@ -116,10 +96,10 @@ describeOnDatabases("queued actions survive a SIGKILL of the process working the
 
   it("`serve` (the scheduled service) polls the queue: actions queued by another process are done without a request", async () => {
     const env = { ...db().env, JCS_RATE_LIMIT_PER_MINUTE: "100000", SIM_KEY: sim.credentials.apiKey };
-    const add = await cli(["accounts", "add", "--name", "acting", "--permission", "read-and-act", "--api-key-env", "SIM_KEY", "--console-url", sim.consoleBaseUrl, "--insights-url", sim.insightsBaseUrl], env).exit;
+    const add = await spawnCli(["accounts", "add", "--name", "acting", "--permission", "read-and-act", "--api-key-env", "SIM_KEY", "--console-url", sim.consoleBaseUrl, "--insights-url", sim.insightsBaseUrl], env).exit;
     expect(add.code, add.stderr).toBe(0);
     const target = sim.truth().users.find((u) => u.status === "suspended")!;
-    const queued = await cli(["actions", "unsuspend", "--user", target.id, "--no-wait"], env).exit;
+    const queued = await spawnCli(["actions", "unsuspend", "--user", target.id, "--no-wait"], env).exit;
     expect(queued.code, queued.stderr + queued.stdout).toBe(0);
     expect(sim.world.getUser(target.id)?.state).toBe("SUSPENDED");
 

@@ -1,39 +1,18 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTickingClock, startSim, type DiEvent, type GroundTruth, type Sim } from "@jumpcloud-sync/jumpcloud-sim";
 import type { Store } from "@jumpcloud-sync/persistence";
 import type { InsightsCursor } from "@jumpcloud-sync/domain";
 import { compareWithTruth, type TruthDifference } from "../../src/demo/truth-check.js";
 import { describeOnDatabases } from "../support/harness.js";
+import { cliIsBuilt, spawnCli } from "../support/cli-child.js";
 
-const CLI = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
 const LEASE_TTL_MS = 2_000;
-
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The real CLI in its own process (built dist/, Node 24 = this process's node). */
-function cli(args: string[], env: Record<string, string>): { child: ChildProcess; exit: Promise<Exit> } {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
-  const exit = new Promise<Exit>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal, stdout, stderr })));
-  return { child, exit };
-}
 
 describeOnDatabases("a sync process killed mid-sync (SIGKILL) or stopped (SIGTERM), then restarted", (db) => {
   let sim: Sim;
 
   beforeAll(async () => {
-    expect(existsSync(CLI), "dist/cli.js must be built (turbo runs build before test)").toBe(true);
+    expect(cliIsBuilt(), "dist/cli.js must be built (turbo runs build before test)").toBe(true);
     // Enough users for several Directory Insights pages of 10 000 events, slow enough to stop
     // mid-way; the clock follows wall time because the child processes use the system clock.
     sim = await startSim({ scenario: "demo", seed: 5, users: 300, latencyMs: 60, lateEventMaxMs: 0, clock: createTickingClock() });
@@ -53,7 +32,7 @@ describeOnDatabases("a sync process killed mid-sync (SIGKILL) or stopped (SIGTER
       JCS_INVENTORY_ENABLED: "false",
       SIM_KEY: sim.credentials.apiKey,
     };
-    const add = await cli(["accounts", "add", "--name", name, "--api-key-env", "SIM_KEY", "--console-url", sim.consoleBaseUrl, "--insights-url", sim.insightsBaseUrl], env).exit;
+    const add = await spawnCli(["accounts", "add", "--name", name, "--api-key-env", "SIM_KEY", "--console-url", sim.consoleBaseUrl, "--insights-url", sim.insightsBaseUrl], env).exit;
     expect(add.code, add.stderr).toBe(0);
     expect(add.stdout).not.toContain(sim.credentials.apiKey);
     const store = await db().open();
@@ -84,7 +63,7 @@ describeOnDatabases("a sync process killed mid-sync (SIGKILL) or stopped (SIGTER
   it("SIGKILL mid-usage: nothing lost or duplicated, the usage cursor resumes mid-window", async () => {
     const { env, store, scopeId } = await setUp("killed");
     try {
-      const first = cli(["sync", "--once"], env);
+      const first = spawnCli(["sync", "--once"], env);
       const pending = await untilMidUsage(store, scopeId);
       first.child.kill("SIGKILL");
       expect((await first.exit).signal).toBe("SIGKILL");
@@ -96,7 +75,7 @@ describeOnDatabases("a sync process killed mid-sync (SIGKILL) or stopped (SIGTER
 
       // The dead process's leases expire; then a new process takes over.
       await new Promise((r) => setTimeout(r, LEASE_TTL_MS + 200));
-      const second = await cli(["sync", "--once"], env).exit;
+      const second = await spawnCli(["sync", "--once"], env).exit;
       expect(second.code, second.stderr + second.stdout).toBe(0);
 
       await expectExact(store, scopeId);
@@ -122,7 +101,7 @@ describeOnDatabases("a sync process killed mid-sync (SIGKILL) or stopped (SIGTER
   it("SIGTERM mid-usage: the page in hand is stored, leases are released at once, the run is recorded, the next run resumes", async () => {
     const { env, store, scopeId } = await setUp("terminated");
     try {
-      const first = cli(["sync", "--once"], env);
+      const first = spawnCli(["sync", "--once"], env);
       await untilMidUsage(store, scopeId);
       first.child.kill("SIGTERM");
       const exit = await first.exit;
@@ -140,7 +119,7 @@ describeOnDatabases("a sync process killed mid-sync (SIGKILL) or stopped (SIGTER
       const cursor = await store.cursors.getCursor<InsightsCursor>(scopeId, "usage");
       expect(cursor?.pending?.searchAfter).not.toBeNull();
 
-      const second = await cli(["sync", "--once"], env).exit;
+      const second = await spawnCli(["sync", "--once"], env).exit;
       expect(second.code, second.stderr + second.stdout).toBe(0);
       await expectExact(store, scopeId);
     } finally {
@@ -163,7 +142,7 @@ describeOnDatabases("a 2,000-user org: SIGKILL mid-usage while users keep loggin
   let sim: Sim;
 
   beforeAll(async () => {
-    expect(existsSync(CLI), "dist/cli.js must be built (turbo runs build before test)").toBe(true);
+    expect(cliIsBuilt(), "dist/cli.js must be built (turbo runs build before test)").toBe(true);
     sim = await startSim({ scenario: "demo", seed: 16, users: 2_000, latencyMs: 20, lateEventMaxMs: 0, clock: createTickingClock() });
   });
   afterAll(async () => {
@@ -181,13 +160,13 @@ describeOnDatabases("a 2,000-user org: SIGKILL mid-usage while users keep loggin
       JCS_INVENTORY_ENABLED: "false",
       SIM_KEY: sim.credentials.apiKey,
     };
-    const add = await cli(["accounts", "add", "--name", "big", "--api-key-env", "SIM_KEY", "--console-url", sim.consoleBaseUrl, "--insights-url", sim.insightsBaseUrl], env).exit;
+    const add = await spawnCli(["accounts", "add", "--name", "big", "--api-key-env", "SIM_KEY", "--console-url", sim.consoleBaseUrl, "--insights-url", sim.insightsBaseUrl], env).exit;
     expect(add.code, add.stderr).toBe(0);
     const store = await db().open();
     try {
       const [scope] = await store.accounts.listScopes();
       const scopeId = scope!.id;
-      const first = cli(["sync", "--once"], env);
+      const first = spawnCli(["sync", "--once"], env);
       let pending: InsightsCursor | null = null;
       await expect
         .poll(
@@ -216,7 +195,7 @@ describeOnDatabases("a 2,000-user org: SIGKILL mid-usage while users keep loggin
       sim.world.appendEvents(sim.truth().orgId, again);
 
       await new Promise((r) => setTimeout(r, LEASE_TTL_MS + 200));
-      const second = await cli(["sync", "--once"], env).exit;
+      const second = await spawnCli(["sync", "--once"], env).exit;
       expect(second.code, second.stderr + second.stdout).toBe(0);
       const runs = await store.runs.listRuns({ scopeId, stream: "usage", limit: 5 });
       expect(runs.items[0]!.state).toBe("succeeded");

@@ -1,39 +1,18 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTickingClock, startSim, type Sim } from "@jumpcloud-sync/jumpcloud-sim";
 import type { Store } from "@jumpcloud-sync/persistence";
 import type { InsightsCursor } from "@jumpcloud-sync/domain";
 import { describeOnDatabases } from "../support/harness.js";
+import { cliIsBuilt, spawnCli } from "../support/cli-child.js";
 import { expectMdmMatchesTruth } from "../support/mdm.js";
 
-const CLI = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
 const LEASE_TTL_MS = 2_000;
-
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The real CLI in its own process (built dist/, Node 24 = this process's node). */
-function cli(args: string[], env: Record<string, string>): { child: ChildProcess; exit: Promise<Exit> } {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
-  const exit = new Promise<Exit>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal, stdout, stderr })));
-  return { child, exit };
-}
 
 describeOnDatabases("an MDM sync killed mid software events (SIGKILL), then restarted", (db) => {
   let sim: Sim;
 
   beforeAll(async () => {
-    expect(existsSync(CLI), "dist/cli.js must be built (turbo runs build before test)").toBe(true);
+    expect(cliIsBuilt(), "dist/cli.js must be built (turbo runs build before test)").toBe(true);
     // ~35,000 software events: four Directory Insights pages, slow enough to stop mid-way. The
     // clock follows wall time because the child processes use the system clock.
     sim = await startSim({ scenario: "demo", seed: 5, users: 300, devices: 600, latencyMs: 60, lateEventMaxMs: 0, clock: createTickingClock() });
@@ -44,13 +23,13 @@ describeOnDatabases("an MDM sync killed mid software events (SIGKILL), then rest
 
   it("nothing lost or duplicated: the software-events cursor resumes mid-window, the result equals the truth", async () => {
     const env = { ...db().env, JCS_LEASE_TTL_MS: String(LEASE_TTL_MS), JCS_RATE_LIMIT_PER_MINUTE: "100000", JCS_LOG_LEVEL: "warn", JCS_INVENTORY_ENABLED: "false", SIM_KEY: sim.credentials.apiKey };
-    const add = await cli(["accounts", "add", "--name", "killed", "--api-key-env", "SIM_KEY", "--console-url", sim.consoleBaseUrl, "--insights-url", sim.insightsBaseUrl], env).exit;
+    const add = await spawnCli(["accounts", "add", "--name", "killed", "--api-key-env", "SIM_KEY", "--console-url", sim.consoleBaseUrl, "--insights-url", sim.insightsBaseUrl], env).exit;
     expect(add.code, add.stderr).toBe(0);
     const store: Store = await db().open();
     try {
       const [scope] = await store.accounts.listScopes();
       const scopeId = scope!.id;
-      const first = cli(["sync", "--once"], env);
+      const first = spawnCli(["sync", "--once"], env);
       let pending: InsightsCursor | null = null;
       await expect
         .poll(
@@ -70,7 +49,7 @@ describeOnDatabases("an MDM sync killed mid software events (SIGKILL), then rest
       expect(committed).toBeGreaterThan(0);
 
       await new Promise((r) => setTimeout(r, LEASE_TTL_MS + 200));
-      const second = await cli(["sync", "--once"], env).exit;
+      const second = await spawnCli(["sync", "--once"], env).exit;
       expect(second.code, second.stderr + second.stdout).toBe(0);
       expect(second.stdout).toMatch(/MDM of scope/u);
 
