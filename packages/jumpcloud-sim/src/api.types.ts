@@ -269,6 +269,8 @@ export interface TruthDevice {
   installedManagedAppIds: string[];
   /** System Insights rows served per table for this device (all 0 unless systemInsights is "enabled"). */
   inventoryRows: Record<SystemInsightsTable, number>;
+  /** The `collection_time` its rows carry (a `collectInventory` snapshot's, else its last contact); null unless systemInsights is "enabled". */
+  inventoryCollectedAt: string | null;
 }
 
 export interface TruthDeviceSoftware {
@@ -482,6 +484,15 @@ export interface MdmWorldControls {
   getDevice(deviceId: string): SystemRecord | undefined;
   /** The System Insights rows of one device and table exactly as served (even when SI is disabled: what the agent holds). */
   inventoryRows(deviceId: string, table: SystemInsightsTable): Record<string, unknown>[];
+  /**
+   * The agent collects the device's System Insights inventory at `at` (default now; not in the
+   * future): from then on its rows are that snapshot, with `collection_time` = `at`, until the next
+   * `collectInventory` or `liveInventory`, while software events and the device's software move on
+   * (an app removed later is still listed; one installed later is not). Returns `collection_time`.
+   */
+  collectInventory(deviceId: string, options?: { at?: string | Date }): string;
+  /** Back to the default: the device's rows follow its software at once, collected at its last contact. */
+  liveInventory(deviceId: string): void;
 }
 
 export interface RouteStats {

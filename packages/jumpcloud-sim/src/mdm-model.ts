@@ -40,6 +40,20 @@ export interface Device {
   sw: number[];
   /** Install time (ms) of each `sw` item. */
   swAt: number[];
+  /** A System Insights snapshot taken by `collectInventory` (served instead of `sw` until released); absent: rows follow `sw` live. */
+  siSnapshot?: InventorySnapshot | null;
+}
+
+/** What the agent last reported to System Insights: the software at `ms`. */
+export interface InventorySnapshot {
+  ms: number;
+  sw: number[];
+  swAt: number[];
+}
+
+/** The software System Insights serves for the device: its snapshot, or its software now collected at its last contact. */
+export function siSoftware(d: Device): InventorySnapshot {
+  return d.siSnapshot ?? { ms: d.lastContactMs ?? d.createdMs, sw: d.sw, swAt: d.swAt };
 }
 
 export interface SystemGroup {
@@ -373,17 +387,18 @@ export function statusRecord(a: SoftwareApp, systemId: string, s: AppStatus): Re
 
 const UID: Record<OsFamily, string> = { darwin: "501", windows: "S-1-5-21-3623811015-3361044348-30300820-1013", linux: "1000" };
 
-/** The device's System Insights collection time: its last check-in (or its enrollment). */
+/** The device's System Insights collection time: its snapshot's, else its last check-in (or its enrollment). */
 function collectionTime(d: Device): string {
-  return iso(d.lastContactMs ?? d.createdMs);
+  return iso(siSoftware(d).ms);
 }
 
-/** One row of `table` for item `k` of device `d` (as served; fields per the spec's table schema). */
+/** One row of `table` for item `k` of the device's System Insights software ({@link siSoftware}; as served; fields per the spec's table schema). */
 export function inventoryRow(d: Device, k: number, table: SoftwareTable): Record<string, unknown> {
-  const packed = d.sw[k] as number;
+  const si = siSoftware(d);
+  const packed = si.sw[k] as number;
   const v = table.variant(packed);
   const version = table.version(packed);
-  const at = d.swAt[k] as number;
+  const at = si.swAt[k] as number;
   const h = mix32(hash32(d.id), hash32(v.name));
   switch (v.table) {
     case "apps": {

@@ -1,6 +1,6 @@
 // The MDM ground truth, from the world's own state and event log (README "MDM truth rules").
 import type { MdmTruth, RequestPlan, SystemInsightsTable, TruthDevice, TruthDeviceSoftware, TruthManagedStatus, TruthSoftwareApp, TruthUserSoftware } from "./api.types.js";
-import { MAX_VERSIONS, type SoftwareEventInfo, iso, softwareEventInfo } from "./mdm-model.js";
+import { MAX_VERSIONS, type SoftwareEventInfo, iso, siSoftware, softwareEventInfo } from "./mdm-model.js";
 import { appSystems, deviceUsers } from "./mdm-world.js";
 import type { EventRecord, Org } from "./model.js";
 import type { World } from "./world.js";
@@ -103,7 +103,7 @@ export function computeMdmTruth(world: World, org: Org): { truth: MdmTruth; plan
       const managedApps = (managedByDevice.get(d.id) ?? []).sort((a, b) => cmp(a.softwareAppId, b.softwareAppId));
       const installedManagedAppIds = managedApps.filter((m) => m.installed).map((m) => m.softwareAppId);
       const inventoryRows: Record<SystemInsightsTable, number> = { apps: 0, programs: 0, linux_packages: 0, chrome_extensions: 0, firefox_addons: 0, safari_extensions: 0 };
-      if (d.si === "enabled") for (const p of d.sw) inventoryRows[table.variant(p).table]++;
+      if (d.si === "enabled") for (const p of siSoftware(d).sw) inventoryRows[table.variant(p).table]++;
       for (const t of TABLES) siRows[t] += inventoryRows[t];
       const userIds = sorted([...deviceUsers(org, d)].filter((id) => org.userById.has(id)));
       for (const uid of userIds) {
@@ -134,6 +134,7 @@ export function computeMdmTruth(world: World, org: Org): { truth: MdmTruth; plan
         managedApps,
         installedManagedAppIds,
         inventoryRows,
+        inventoryCollectedAt: d.si === "enabled" ? iso(siSoftware(d).ms) : null,
       };
     })
     .sort((a, b) => cmp(a.id, b.id));

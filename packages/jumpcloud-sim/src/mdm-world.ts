@@ -2,7 +2,7 @@
 // changes state, bumps the world version and logs the DI event JumpCloud would log.
 import type { NewDeviceInput, OsFamily, SoftwareAppState, SoftwareEventOptions, SoftwareInput, SystemInsightsState } from "./api.types.js";
 import { SimError } from "./errors.js";
-import { type Device, type SoftwareApp, pack, packSoftwareEvent, variantOf } from "./mdm-model.js";
+import { type Device, type SoftwareApp, iso, pack, packSoftwareEvent, variantOf } from "./mdm-model.js";
 import type { EventRecord, Group, Org, User } from "./model.js";
 import { hex8 } from "./rng.js";
 import { appTable } from "./software-catalog.js";
@@ -258,4 +258,21 @@ export function setSystemInsights(world: World, d: Device, state: SystemInsights
   world.version++;
   const org = world.org(d.orgId);
   log(world, org, "system_update", actor, { resource: systemResource(d), changes: [{ field: "systemInsights.state", from, to: state }] });
+}
+
+/** The agent reports the device's software now, stamped `at` (README "World controls"): served until the next collection or `liveInventory`. */
+export function collectInventory(world: World, d: Device, options?: { at?: string | Date }): string {
+  const now = world.now();
+  const ms = options?.at === undefined ? now : new Date(options.at).getTime();
+  if (!Number.isFinite(ms)) throw new SimError(400, `invalid collection time ${String(options?.at)}`);
+  if (ms > now) throw new SimError(400, "a collection time cannot be in the future");
+  d.siSnapshot = { ms, sw: [...d.sw], swAt: [...d.swAt] };
+  world.version++;
+  return iso(ms);
+}
+
+export function liveInventory(world: World, d: Device): void {
+  if (d.siSnapshot === undefined || d.siSnapshot === null) return;
+  d.siSnapshot = null;
+  world.version++;
 }

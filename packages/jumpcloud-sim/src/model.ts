@@ -183,6 +183,21 @@ export class EventLog {
       for (const r of sorted) this.records.push(r);
       return;
     }
+    // A few records (a world control's event landing just before the last one, e.g. the same
+    // millisecond with a smaller random id): insert each in place instead of rebuilding the log.
+    if (sorted.length <= 16) {
+      for (const r of sorted) {
+        let lo = 0;
+        let hi = this.records.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (compareEvents(this.records[mid] as EventRecord, r) <= 0) lo = mid + 1;
+          else hi = mid;
+        }
+        this.records.splice(lo, 0, r);
+      }
+      return;
+    }
     // Merge: appended events may land in the past (late events, appendEvents, the MDM world's
     // history). Built by push: V8 gives `new Array(n)` of 100,000+ slots dictionary elements, and
     // every later read of the log would be a hash lookup.

@@ -4,8 +4,8 @@ import { createClock, isSimClock } from "./clock.js";
 import { FaultEngine } from "./faults.js";
 import { activity, generate } from "./generator.js";
 import { StatsRecorder, createSimServer } from "./http/server.js";
-import { type Device, inventoryRow, systemRecord } from "./mdm-model.js";
-import { addDevice, bindUser, bindUserGroup, changeSoftware, deviceOf, installSoftware, removeDevice, removeSoftware, setSoftwareStatus, setSystemInsights, softwareAppOf } from "./mdm-world.js";
+import { type Device, inventoryRow, siSoftware, systemRecord } from "./mdm-model.js";
+import { addDevice, bindUser, bindUserGroup, changeSoftware, collectInventory, deviceOf, installSoftware, liveInventory, removeDevice, removeSoftware, setSoftwareStatus, setSystemInsights, softwareAppOf } from "./mdm-world.js";
 import { type EventRecord, type Org, compareEvents, materialize, userRecord } from "./model.js";
 import { Rng } from "./rng.js";
 import { computeTruth } from "./truth.js";
@@ -218,10 +218,16 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
         return undefined;
       }
     },
+    collectInventory(deviceId, options) {
+      return collectInventory(world, deviceOf(world, deviceId), options);
+    },
+    liveInventory(deviceId) {
+      liveInventory(world, deviceOf(world, deviceId));
+    },
     inventoryRows(deviceId, table) {
       const d = deviceOf(world, deviceId);
       const rows: Record<string, unknown>[] = [];
-      d.sw.forEach((p, k) => {
+      siSoftware(d).sw.forEach((p, k) => {
         if (world.software.variant(p).table === table) rows.push(inventoryRow(d, k, world.software));
       });
       return rows;

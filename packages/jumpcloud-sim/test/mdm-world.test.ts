@@ -262,6 +262,32 @@ describe("MDM world controls and the event rules", () => {
     expect(() => sim.world.setSystemInsights(d.id, "on" as never)).toThrow(/systemInsights/);
   });
 
+  it("collectInventory freezes what System Insights serves at a chosen collection_time while events and software move on; liveInventory releases it", async () => {
+    const d = sim.world.addDevice({ osFamily: "darwin", hostname: "snapshot-mac", systemInsights: "enabled" });
+    sim.world.installSoftware(d.id, { product: "slack" });
+    sim.clock.advance(MIN);
+    const path = `/api/v2/systeminsights/apps?filter=system_id:eq:${d.id}&limit=10000`;
+    const at = new Date(sim.clock.now().getTime() - 30 * MIN).toISOString();
+    expect(sim.world.collectInventory(d.id, { at })).toBe(at);
+    sim.world.removeSoftware(d.id, "Slack.app");
+    sim.world.installSoftware(d.id, { product: "zoom" });
+    sim.clock.advance(3 * MIN); // the events become visible
+    const served = (await get(sim, path)).body as Record<string, unknown>[];
+    expect(served.map((r) => r.name)).toEqual(["Slack.app"]);
+    expect(served[0]).toMatchObject({ collection_time: at, system_id: d.id });
+    expect(sim.world.inventoryRows(d.id, "apps").map((r) => r.name)).toEqual(["Slack.app"]);
+    const truth = sim.truth().devices.find((x) => x.id === d.id)!;
+    expect(truth.inventoryRows.apps).toBe(1);
+    expect(truth.inventoryCollectedAt).toBe(at);
+    // The events are the device's: Slack removed, Zoom added.
+    expect(truth.software.map((s) => s.name)).toEqual(["zoom.us.app"]);
+    expect(() => sim.world.collectInventory(d.id, { at: new Date(sim.clock.now().getTime() + MIN) })).toThrow(/future/);
+    expect(() => sim.world.collectInventory(d.id, { at: "yesterday" })).toThrow(/invalid collection time/);
+    sim.world.liveInventory(d.id);
+    expect(((await get(sim, path)).body as Record<string, unknown>[]).map((r) => r.name)).toEqual(["zoom.us.app"]);
+    expect(sim.truth().devices.find((x) => x.id === d.id)!.inventoryCollectedAt).toBe(sim.world.getDevice(d.id)!.lastContact);
+  });
+
   it("installing a catalog product uses the device OS's name; bad input is refused and changes nothing", () => {
     const t = sim.truth();
     const mac = device(t);

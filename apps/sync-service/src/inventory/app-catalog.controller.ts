@@ -8,7 +8,7 @@ import { ApiProblem, notFound } from "../api/problem.js";
 import { Actor } from "../api/bearer-token.guard.js";
 import { CLOCK } from "../sync/clock.js";
 import { AppCatalogService } from "./app-catalog.service.js";
-import { AppOverridesDto, AppPageQuery, AppParams, CanonicalAppPage, ReclaimPage, ReclaimQuery, ScopeParams, ScopeUserParams, UserAppDto, UserAppPage } from "./app-catalog.schemas.js";
+import { AppOverridesDto, AppPageQuery, AppParams, CanonicalAppPage, ReclaimPage, ReclaimQuery, ScopeParams, ScopeUserParams, StoredAppOverridesDto, UserAppDto, UserAppPage } from "./app-catalog.schemas.js";
 
 /** Canonical apps (one product under all its names), an app's users, a user's apps, license reclaim. */
 @ApiTags("apps")
@@ -71,11 +71,12 @@ export class AppCatalogController {
   }
 
   @Get("app-overrides")
-  @ApiOperation({ operationId: "getAppOverrides", summary: "The scope's app identity overrides (merge, split, rename)" })
-  @ApiJson(200, AppOverridesDto, "The overrides, in order.")
+  @ApiOperation({ operationId: "getAppOverrides", summary: "The scope's app identity overrides (merge, split, rename), and the stored ones reads skip" })
+  @ApiJson(200, StoredAppOverridesDto, "The overrides, in order, and those skipped on read.")
   @ApiProblems(400)
-  async getOverrides(@Param({ schema: ScopeParams }) params: z.output<typeof ScopeParams>): Promise<z.infer<typeof AppOverridesDto>> {
-    return overridesDto(await this.catalog.overrides(params.scopeId));
+  async getOverrides(@Param({ schema: ScopeParams }) params: z.output<typeof ScopeParams>): Promise<z.infer<typeof StoredAppOverridesDto>> {
+    const { overrides, skipped } = await this.catalog.storedOverrides(params.scopeId);
+    return { overrides: [...overrides], skipped: skipped.map((i) => ({ index: i.index, message: i.message })) };
   }
 
   @Put("app-overrides")

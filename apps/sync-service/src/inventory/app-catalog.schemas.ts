@@ -70,3 +70,11 @@ export const AppOverrideDto = z
   ])
   .meta({ id: "AppOverride", description: "An operator's correction to the app identity: merge two apps, split an alias off, rename an app. Defined on canonical ids and stable keys, so it applies again on every sync." });
 export const AppOverridesDto = z.object({ overrides: z.array(AppOverrideDto).max(1000) }).strict().meta({ id: "AppOverrides", description: "The scope's overrides, in order (a later one on the same key wins)." });
+export const StoredAppOverridesDto = z
+  .object({
+    overrides: z.array(z.unknown()).describe("The stored overrides, in order, as stored (an invalid one included, so it can be fixed)."),
+    skipped: z
+      .array(z.object({ index: z.number().int().describe("Position in `overrides`."), message: z.string() }))
+      .describe("Stored overrides that reads skip: validated when written, they no longer compile (e.g. an id the catalog dropped). Empty when every override applies."),
+  })
+  .meta({ id: "StoredAppOverrides", description: "The scope's stored overrides and the ones reads skip." });

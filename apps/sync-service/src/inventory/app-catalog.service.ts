@@ -3,11 +3,13 @@ import {
   AppOverrideError,
   buildAppCatalogView,
   compileAppOverrides,
+  compileStoredAppOverrides,
   installationKey,
   presentApps,
   reclaimCandidates,
   type AppCatalogView,
   type AppOverride,
+  type AppOverrideIssue,
   type AppObservation,
   type CompiledAppOverrides,
   type InstallationKey,
@@ -15,6 +17,8 @@ import {
   type ReclaimCandidate,
   type StoredInstallation,
 } from "@jumpcloud-sync/domain";
+import type { Logger } from "pino";
+import { LOGGER } from "../logging/index.js";
 import { STORE, type AppCatalogAreaStore } from "../store/store.types.js";
 
 /** Where a scope's overrides live: a durable per-scope document beside the streams' cursors (no stream of this name exists). */
@@ -32,11 +36,26 @@ interface StoredOverrides {
  */
 @Injectable()
 export class AppCatalogService {
-  constructor(@Inject(STORE) private readonly store: AppCatalogAreaStore) {}
+  constructor(
+    @Inject(STORE) private readonly store: AppCatalogAreaStore,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
 
   /** The scope's operator overrides (merge, split, rename), in order; kept durably per scope. */
   async overrides(scopeId: string): Promise<readonly AppOverride[]> {
-    return (await this.store.cursors.getCursor<StoredOverrides>(scopeId, OVERRIDES_KEY))?.overrides ?? [];
+    return (await this.storedOverrides(scopeId)).overrides;
+  }
+
+  /**
+   * The stored overrides as reads apply them, with the ones skipped: a stored override that no
+   * longer compiles (validated when written; the catalog or the code may change since, or the
+   * document be edited) is skipped with a reported problem instead of failing every read.
+   */
+  async storedOverrides(scopeId: string): Promise<{ overrides: readonly AppOverride[]; compiled: CompiledAppOverrides; skipped: readonly AppOverrideIssue[] }> {
+    const stored = (await this.store.cursors.getCursor<StoredOverrides>(scopeId, OVERRIDES_KEY))?.overrides;
+    const { compiled, skipped } = compileStoredAppOverrides(stored);
+    if (skipped.length > 0) this.logger.warn({ scopeId, skipped }, `app overrides: ${skipped.length} stored override(s) skipped on read (fix or replace them with PUT /v1/scopes/{scopeId}/app-overrides)`);
+    return { overrides: Array.isArray(stored) ? stored : [], compiled, skipped };
   }
 
   /**
@@ -60,7 +79,7 @@ export class AppCatalogService {
 
   /** The catalog with the stored overrides applied (or the given ones). */
   async view(scopeId: string, given?: CompiledAppOverrides): Promise<AppCatalogView> {
-    const overrides = given ?? compileAppOverrides(await this.overrides(scopeId));
+    const overrides = given ?? (await this.storedOverrides(scopeId)).compiled;
     const [devices, managed, inventory, events, statuses, directory, usage, usageCoverage] = await Promise.all([
       this.store.mdm.loadDevices(scopeId),
       this.store.mdm.loadManagedApps(scopeId),

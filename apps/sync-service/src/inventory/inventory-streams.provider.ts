@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from "@nestjs/common";
 import { INVENTORY_STREAM } from "@jumpcloud-sync/domain";
 import { APP_CONFIG, type AppConfig } from "../config/index.js";
+import { DEVICES_STREAM } from "../mdm/mdm-streams.js";
 import { StreamRegistry } from "../sync/stream-registry.service.js";
 import { InventoryJob } from "./inventory.job.js";
 
@@ -8,9 +9,9 @@ import { InventoryJob } from "./inventory.job.js";
 const INVENTORY_FRESHNESS_MINUTES = 60;
 
 /**
- * The inventory module's stream. No `after`: the job lists `/api/systems` (two fields) itself, so a
- * device's System Insights state is read in the same run as its rows, never from a devices
- * snapshot older than them (the `devices` stream runs beside it).
+ * The inventory module's stream. It runs after `devices`: a device's System Insights state and last
+ * contact come from the devices that stream stored (in the same pass when both are due), which
+ * saves a listing of `/api/systems` (⌈devices / 100⌉ requests) per run.
  */
 @Injectable()
 export class InventoryStreams implements OnModuleInit {
@@ -25,6 +26,7 @@ export class InventoryStreams implements OnModuleInit {
     this.registry.register({
       name: INVENTORY_STREAM,
       module: "inventory",
+      after: [DEVICES_STREAM],
       freshness: { defaultMinutes: INVENTORY_FRESHNESS_MINUTES },
       clearsOnSuccess: ["invalid-credentials", "org-not-found", "failing"],
       credentialFailureBlocksScope: false,

@@ -41,9 +41,13 @@ interface DeviceTally {
  * in pages of 10,000 (`skip` paging to a short page, as API-NOTES §8 says: ⌈rows / 10,000⌉ requests, one for an empty
  * table), never one request per device. Rows arrive grouped by device; each device's rows of a table
  * are its snapshot at their `collection_time` (Linux: the device's last contact) and replace what
- * the store held for that device and table. Devices whose System Insights is not enabled are
- * "inventory unavailable": their rows are left as they were and nothing is inferred from silence.
- * Writes are batched and skip unchanged rows, so a no-op run writes no installation row.
+ * the store held for that device and table. Which devices report, and their last contact, come
+ * from the devices the `devices` stream stored (the stream runs after it): no listing of its own.
+ * Devices whose System Insights is not enabled are "inventory unavailable": their rows are left as
+ * they were and nothing is inferred from silence — nor from a device stored as enabled that served
+ * no row of any table (its System Insights may have been turned off since the devices stream read
+ * it: unknown, rows kept). Writes are batched and skip unchanged rows, so a no-op run writes no
+ * installation row.
  */
 @Injectable()
 export class InventoryJob {
@@ -56,54 +60,73 @@ export class InventoryJob {
     const scopeId = ctx.scope.id;
     const now = this.clock.now();
     ctx.progress("devices");
-    const devices = await this.devices(client, ctx.signal);
+    const devices = await this.devices(scopeId);
     const tallies = new Map<string, DeviceTally>();
+    const listed = new Map<InventoryTable, ReadonlySet<string>>();
     let rowsRead = 0;
     for (const table of INVENTORY_TABLES) {
       checkpoint(ctx.signal);
       ctx.progress(table, rowsRead);
-      rowsRead += await this.readTable(client, ctx, table, devices, tallies, now);
+      const read = await this.readTable(client, ctx, table, devices, tallies, now);
+      rowsRead += read.rows;
+      listed.set(table, read.devices);
+    }
+    checkpoint(ctx.signal);
+    // Devices that served a row of any table: System Insights reports for them, whatever the stored state says.
+    const reporting = new Set<string>();
+    for (const ids of listed.values()) for (const id of ids) reporting.add(id);
+    // A device the stored state calls reporting that served no row of any table, though the store
+    // holds rows of it, is not known to have nothing installed: its System Insights may have been
+    // turned off since the devices stream read it. Its rows stay; it is unknown until it reports.
+    const silent = new Set<string>();
+    for (const table of INVENTORY_TABLES) {
+      const empty = new Map<string, InventoryRow[]>();
+      for (const id of await this.store.inventory.devicesWithInventory(scopeId, table)) {
+        const device = devices.get(id);
+        if (listed.get(table)?.has(id) === true || device === undefined || inventoryAvailability(device) !== "available") continue;
+        if (!reporting.has(id)) silent.add(id);
+        // Reporting devices that listed no row of this table any more: their stored rows are gone.
+        else empty.set(id, []);
+      }
+      await this.removeListedNone(ctx, table, devices, empty, tallies, now);
     }
     checkpoint(ctx.signal);
     const observed: InventoryDeviceStatus[] = [];
-    for (const d of devices.values()) {
+    const status = (d: InventoryDevice): InventoryDeviceStatus => {
       const tally = tallies.get(d.id);
       const collectedAt = tally?.collectedAt ?? null;
       const rows = tally?.rows ?? 0;
-      observed.push(
-        inventoryAvailability(d) === "available"
-          ? { deviceId: d.id, availability: "available", collectedAt, rows }
-          : { deviceId: d.id, availability: "unavailable", reason: inventoryUnavailableReason(d), collectedAt, rows },
-      );
-    }
+      if (reporting.has(d.id) || (inventoryAvailability(d) === "available" && !silent.has(d.id))) return { deviceId: d.id, availability: "available", collectedAt, rows };
+      return { deviceId: d.id, availability: "unavailable", reason: silent.has(d.id) ? "system-insights-unknown" : inventoryUnavailableReason(d), collectedAt, rows };
+    };
+    for (const d of devices.values()) observed.push(status(d));
+    // Devices the devices stream has not stored yet (enrolled since it ran) that served rows.
+    for (const id of reporting) if (!devices.has(id)) observed.push(status({ id, systemInsights: "enabled", lastContact: null }));
     const previous = await this.store.inventory.loadInventoryStatuses(scopeId);
     const statusChanges = reconcileInventoryStatuses(previous, observed, now);
     await this.store.inventory.applyInventoryStatuses(scopeId, statusChanges);
     const unavailable = observed.filter((s) => s.availability === "unavailable").length;
     return {
       kind: "succeeded",
-      summary: `inventory: ${rowsRead} System Insights rows from ${INVENTORY_TABLES.length} tables; ${observed.length - unavailable} devices reporting, ${unavailable} without System Insights; ${ctx.counters.created} rows created, ${ctx.counters.updated} updated, ${ctx.counters.removed} removed`,
+      summary: `inventory: ${rowsRead} System Insights rows from ${INVENTORY_TABLES.length} tables; ${observed.length - unavailable} devices reporting, ${unavailable} without System Insights${silent.size > 0 ? ` (${silent.size} of them enabled but silent: rows kept)` : ""}; ${ctx.counters.created} rows created, ${ctx.counters.updated} updated, ${ctx.counters.removed} removed`,
     };
   }
 
   /**
-   * A listing of `/api/systems` with only the fields the inventory needs (⌈devices / 100⌉ requests),
-   * read in the same run as the rows (the devices stream owns the device rows).
+   * The devices the `devices` stream stored (the inventory runs after it, in the same pass when both
+   * are due): each one's System Insights state and last contact (the snapshot instant of Linux
+   * rows). No request: the devices stream already lists `/api/systems`. Devices removed upstream
+   * are left out (their statuses are tombstoned).
    */
-  private async devices(client: JumpCloudClient, signal: AbortSignal): Promise<Map<string, InventoryDevice>> {
+  private async devices(scopeId: string): Promise<Map<string, InventoryDevice>> {
     const out = new Map<string, InventoryDevice>();
-    for await (const s of client.listSystems({ fields: ["systemInsights", "lastContact"] })) {
-      checkpoint(signal);
-      const state = s.systemInsights?.state;
-      out.set(s.id, {
-        id: s.id,
-        systemInsights: state === "enabled" || state === "disabled" || state === "deferred" ? state : "unknown",
-        lastContact: typeof s.lastContact === "string" ? s.lastContact : null,
-      });
+    for (const d of (await this.store.mdm.loadDevices(scopeId)).devices.values()) {
+      if (d.removedAt === null) out.set(d.id, { id: d.id, systemInsights: d.systemInsights, lastContact: d.lastContact });
     }
     return out;
   }
 
+  /** Reads one table across all devices, page by page, reconciling and writing whole devices as it goes. */
   private async readTable(
     client: JumpCloudClient,
     ctx: StreamJobContext,
@@ -111,13 +134,62 @@ export class InventoryJob {
     devices: ReadonlyMap<string, InventoryDevice>,
     tallies: Map<string, DeviceTally>,
     now: Date,
-  ): Promise<number> {
-    const scopeId = ctx.scope.id;
-    const pending: Pending = { created: [], updated: [], removed: [] };
+  ): Promise<{ rows: number; devices: ReadonlySet<string> }> {
+    const sink = this.sink(ctx, table, devices, tallies, now);
     const done = new Set<string>();
     let group = new Map<string, InventoryRow[]>();
     let groupRows = 0;
     let read = 0;
+
+    const flush = async (): Promise<void> => {
+      const late = new Set([...group.keys()].filter((id) => done.has(id)));
+      const current = group;
+      group = new Map();
+      groupRows = 0;
+      for (const id of current.keys()) done.add(id);
+      await sink.reconcile(current, late);
+    };
+
+    for await (const row of client.listSystemInsights(table, { limit: PAGE_LIMIT, endOnShortPage: true })) {
+      const deviceId = typeof row.system_id === "string" ? row.system_id : null;
+      if (deviceId === null || deviceId === "") continue;
+      read += 1;
+      if (groupRows >= FLUSH_ROWS && !group.has(deviceId)) {
+        checkpoint(ctx.signal);
+        await flush();
+        ctx.progress(table, read);
+      }
+      const rows = group.get(deviceId);
+      if (rows === undefined) group.set(deviceId, [row]);
+      else rows.push(row);
+      groupRows += 1;
+    }
+    await flush();
+    await sink.write(true);
+    return { rows: read, devices: done };
+  }
+
+  /** Reporting devices that listed no row of a table any more: their stored rows of it are gone (tombstoned at the snapshot instant). */
+  private async removeListedNone(
+    ctx: StreamJobContext,
+    table: InventoryTable,
+    devices: ReadonlyMap<string, InventoryDevice>,
+    empty: ReadonlyMap<string, readonly InventoryRow[]>,
+    tallies: Map<string, DeviceTally>,
+    now: Date,
+  ): Promise<void> {
+    const sink = this.sink(ctx, table, devices, tallies, now);
+    await sink.reconcile(empty, new Set());
+    await sink.write(true);
+  }
+
+  /**
+   * Reconciles groups of whole devices of one table against their stored rows and writes the
+   * changes in batches (bounded memory: one group's rows and stored rows at a time).
+   */
+  private sink(ctx: StreamJobContext, table: InventoryTable, devices: ReadonlyMap<string, InventoryDevice>, tallies: Map<string, DeviceTally>, now: Date) {
+    const scopeId = ctx.scope.id;
+    const pending: Pending = { created: [], updated: [], removed: [] };
 
     const write = async (force: boolean): Promise<void> => {
       const n = pending.created.length + pending.updated.length + pending.removed.length;
@@ -137,7 +209,7 @@ export class InventoryJob {
       if (byDevice.size === 0) return;
       const previous = await this.store.inventory.loadInventoryRows(scopeId, table, [...byDevice.keys()]);
       for (const [deviceId, rows] of byDevice) {
-        // A device absent from the listing (created since) still reports: its rows count as enabled.
+        // A device the devices stream has not stored yet (enrolled since) still reports: its rows count as enabled.
         const device = devices.get(deviceId) ?? { id: deviceId, systemInsights: "enabled", lastContact: null };
         const result = reconcileInventoryDevice(table, device, rows, previous, now);
         pending.created.push(...result.changes.created);
@@ -152,40 +224,6 @@ export class InventoryJob {
       await write(false);
     };
 
-    const flush = async (): Promise<void> => {
-      const late = new Set([...group.keys()].filter((id) => done.has(id)));
-      const current = group;
-      group = new Map();
-      groupRows = 0;
-      for (const id of current.keys()) done.add(id);
-      await reconcile(current, late);
-    };
-
-    for await (const row of client.listSystemInsights(table, { limit: PAGE_LIMIT, endOnShortPage: true })) {
-      const deviceId = typeof row.system_id === "string" ? row.system_id : null;
-      if (deviceId === null || deviceId === "") continue;
-      read += 1;
-      if (groupRows >= FLUSH_ROWS && !group.has(deviceId)) {
-        checkpoint(ctx.signal);
-        await flush();
-        ctx.progress(table, read);
-      }
-      const rows = group.get(deviceId);
-      if (rows === undefined) group.set(deviceId, [row]);
-      else rows.push(row);
-      groupRows += 1;
-    }
-    await flush();
-
-    // Reporting devices that listed no row of this table any more: their stored rows are gone.
-    const empty = new Map<string, InventoryRow[]>();
-    for (const id of await this.store.inventory.devicesWithInventory(scopeId, table)) {
-      const device = devices.get(id);
-      if (done.has(id) || device === undefined || inventoryAvailability(device) !== "available") continue;
-      empty.set(id, []);
-    }
-    await reconcile(empty, new Set());
-    await write(true);
-    return read;
+    return { reconcile, write };
   }
 }

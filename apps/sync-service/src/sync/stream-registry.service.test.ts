@@ -31,9 +31,29 @@ describe("StreamRegistry", () => {
     expect(r.has("devices")).toBe(true);
     expect(() => r.register(stream("devices", { module: "other" }))).toThrow(/registered twice \(modules test and other\)/u);
     expect(() => r.register(stream("Managed_Apps"))).toThrow(StreamRegistryError);
-    expect(() => r.register(stream("inventory", { after: ["systems"] }))).toThrow(/runs after systems, which is not registered/u);
+    expect(() => r.register(stream("loop", { after: ["loop"] }))).toThrow(/cannot run after itself/u);
     expect(() => r.register(stream("zero", { freshness: { defaultMinutes: 0 } }))).toThrow(/at least 1/u);
     expect(() => r.get("nope")).toThrow(/No stream nope; registered: devices, software-events/u);
+  });
+
+  it("orders dependencies first whatever the registration order; refuses at boot an unknown dependency or a cycle", () => {
+    const r = registry();
+    // As when the inventory module initialises before the MDM module, and the MDM module before the directory one.
+    r.register(stream("inventory", { after: ["devices"] }));
+    r.register(stream("devices", { after: ["directory"] }));
+    r.register(stream("usage"));
+    r.register(stream("directory"));
+    expect(r.names()).toEqual(["directory", "devices", "inventory", "usage"]);
+    expect(() => r.onApplicationBootstrap()).not.toThrow();
+
+    const unknown = registry();
+    unknown.register(stream("inventory", { after: ["systems"] }));
+    expect(() => unknown.onApplicationBootstrap()).toThrow(/Stream inventory runs after systems, which is not registered \(registered: inventory\)/u);
+
+    const cycle = registry();
+    cycle.register(stream("a", { after: ["b"] }));
+    cycle.register(stream("b", { after: ["a"] }));
+    expect(() => cycle.onApplicationBootstrap()).toThrow(/in a cycle: a → b → a/u);
   });
 
   it("resolves freshness: the account's own setting, then JCS_STREAM_FRESHNESS_MINUTES, then the module's default", () => {

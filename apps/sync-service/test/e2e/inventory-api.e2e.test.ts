@@ -82,4 +82,32 @@ describe("HTTP API of the app catalog (canonical apps, an app's users, a user's 
     const audit = await api.store.audit.list({ action: "apps.overrides", limit: 10 });
     expect(audit.items.map((e) => e.outcome).sort()).toEqual(["refused", "succeeded"]);
   });
+
+  it("an invalid stored override does not fail reads: it is skipped and reported, the valid ones still apply", async () => {
+    sim = await startSim({ scenario: "demo", seed: 21 });
+    api = await startApiApp({ clock: sim.clock, env: { JCS_INVENTORY_ENABLED: "true" } });
+    api.token = (await api.store.tokens.createToken("reader", sim.clock.now())).secret;
+    const created = await api.call<{ scopes: { id: string }[] }>("POST", "/v1/accounts", { body: simAccountBody(sim) });
+    const scopeId = created.body.scopes[0]!.id;
+    await api.app.get(SyncFacade).syncNow({ scopeIds: [scopeId] });
+    // Stored as an older version or a hand edit could leave it: one valid merge, an id the catalog does not ship, a null.
+    await api.store.cursors.saveCursor(scopeId, "app-overrides", {
+      version: 1,
+      overrides: [{ kind: "merge", from: "zoom", into: "slack", displayName: "Slack + Zoom" }, { kind: "merge", from: "retired-product", into: "slack" }, null],
+    });
+    const apps = await api.call<Page<AppDto & { displayName: string }>>("GET", `/v1/scopes/${scopeId}/apps?limit=500`);
+    expect(apps.status).toBe(200);
+    expect(apps.body.items.find((a) => a.appId === "zoom")).toBeUndefined();
+    expect(apps.body.items.find((a) => a.appId === "slack")?.displayName).toBe("Slack + Zoom");
+    expect((await api.call("GET", `/v1/scopes/${scopeId}/app-reclaim?days=30`)).status).toBe(200);
+    const stored = await api.call<{ overrides: unknown[]; skipped: { index: number; message: string }[] }>("GET", `/v1/scopes/${scopeId}/app-overrides`);
+    expect(stored.status).toBe(200);
+    expect(stored.body.overrides).toHaveLength(3);
+    expect(stored.body.skipped.map((i) => i.index)).toEqual([1, 2]);
+    expect(stored.body.skipped[0]?.message).toMatch(/unknown app id "retired-product"/u);
+    // Writing is still strict: the same list is refused, nothing stored changes.
+    const refused = await api.call("PUT", `/v1/scopes/${scopeId}/app-overrides`, { body: { overrides: [{ kind: "merge", from: "retired-product", into: "slack" }] } });
+    expect(refused.status).toBe(400);
+    expect((await api.call<{ overrides: unknown[] }>("GET", `/v1/scopes/${scopeId}/app-overrides`)).body.overrides).toHaveLength(3);
+  });
 });

@@ -88,6 +88,11 @@ describeOnDatabases("inventory stream: System Insights against the stand-in's gr
     const [run] = (await service.store.runs.listRuns({ scopeId, stream: "inventory", limit: 1 })).items;
     expect(run?.counters.removed).toBe(0);
     expect(run?.counters.created).toBeGreaterThan(0);
+    // The stream's own requests are the System Insights pages alone: the devices come from the devices stream, which ran first.
+    expect(run?.counters.requests).toBe(INVENTORY_TABLES.reduce((n, t) => n + (plan[SI_ROUTE(t)] ?? 0), 0));
+    const [devicesRun] = (await service.store.runs.listRuns({ scopeId, stream: "devices", limit: 1 })).items;
+    expect(devicesRun?.state).toBe("succeeded");
+    expect(run!.startedAt.getTime()).toBeGreaterThanOrEqual(devicesRun!.finishedAt!.getTime());
 
     const [again] = await service.sync.syncNow({ scopeIds: [scopeId] });
     expect(streamOf(again, "inventory")).toMatchObject({ kind: "ran", state: "succeeded" });
@@ -128,5 +133,32 @@ describeOnDatabases("inventory stream: System Insights against the stand-in's gr
     const zoomRow = rows.find((r) => r.deviceId === mac.id && r.name === zoom["name"]);
     expect(zoomRow?.removedAt).not.toBeNull();
     expect((await service.store.inventory.loadInventoryStatuses(scopeId)).get(mac.id)).toMatchObject({ availability: "available" });
+  });
+
+  it("reads the devices the devices stream stored: a device stored as enabled that serves no row is unknown (rows kept), never 'nothing installed'", async () => {
+    const scopeId = await boot();
+    const mac = sim.world.addDevice({ osFamily: "darwin", hostname: "si-stale-mac", systemInsights: "enabled" });
+    sim.world.installSoftware(mac.id, { product: "slack" });
+    await service.sync.syncNow({ scopeIds: [scopeId] });
+    const live = async (): Promise<number> => (await service.store.inventory.listInventoryRows(scopeId)).filter((r) => r.deviceId === mac.id && r.removedAt === null).length;
+    const rows = await live();
+    expect(rows).toBe(sim.world.inventoryRows(mac.id, "apps").length + sim.world.inventoryRows(mac.id, "safari_extensions").length + sim.world.inventoryRows(mac.id, "chrome_extensions").length + sim.world.inventoryRows(mac.id, "firefox_addons").length);
+    expect(rows).toBeGreaterThan(0);
+
+    // System Insights turned off after the devices stream read the device: the inventory alone runs,
+    // the stored state still says enabled, the stand-in serves nothing for it.
+    sim.world.setSystemInsights(mac.id, "disabled");
+    sim.clock.advance(61 * 60_000);
+    const [only] = await service.sync.syncNow({ scopeIds: [scopeId], streams: ["inventory"] });
+    expect(streamOf(only, "inventory")).toMatchObject({ kind: "ran", state: "succeeded" });
+    expect((await service.store.inventory.loadInventoryStatuses(scopeId)).get(mac.id)).toMatchObject({ availability: "unavailable", reason: "system-insights-unknown" });
+    expect(await live()).toBe(rows);
+
+    // The next pass: the devices stream reads the state first; the device is unavailable as System Insights says, rows still kept.
+    const [next] = await service.sync.syncNow({ scopeIds: [scopeId] });
+    expect(ranOk(next)).toBe(true);
+    expect((await service.store.inventory.loadInventoryStatuses(scopeId)).get(mac.id)).toMatchObject({ availability: "unavailable", reason: "system-insights-disabled" });
+    expect(await live()).toBe(rows);
+    await expectInventoryMatchesTruth(scopeId);
   });
 });

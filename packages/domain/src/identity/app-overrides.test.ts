@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { identifyApp } from "./app-identity.js";
 import type { AppObservation } from "./app-observation.js";
-import { type AppOverride, AppOverrideError, applyAppOverrides, compileAppOverrides, normalizeAliasKey, validateAppOverrides } from "./app-overrides.js";
+import { type AppOverride, AppOverrideError, applyAppOverrides, compileAppOverrides, compileStoredAppOverrides, normalizeAliasKey, validateAppOverrides } from "./app-overrides.js";
 
 const withOverrides = (o: AppObservation, list: readonly AppOverride[], knownIds?: string[]) =>
   applyAppOverrides(identifyApp(o), compileAppOverrides(list, knownIds === undefined ? {} : { knownIds }));
@@ -105,6 +105,35 @@ describe("app overrides", () => {
     ]);
     expect(() => compileAppOverrides(list)).toThrow(AppOverrideError);
     expect(() => compileAppOverrides(list)).toThrow(/Invalid app overrides \(9 problems\):\n- overrides\[0\]: merge "no-such-product"/);
+  });
+
+  it("a stored list is read leniently: invalid overrides are skipped and reported, the rest apply, skipping what depended on them", () => {
+    const stored: unknown[] = [
+      { kind: "rename", appId: "slack", displayName: "Slack (company)" },
+      { kind: "merge", from: "retired-product", into: "slack" }, // the catalog no longer ships that id
+      null,
+      { kind: "split", key: "bundle:", into: "custom:acme", displayName: "Acme" }, // a malformed key: the split is skipped…
+      { kind: "merge", from: "unlisted:acme-tools", into: "custom:acme" }, // …and this merge needed the split's name
+      { kind: "merge", from: "unlisted:acme-widget-studio", into: "unlisted:acme-widgets", displayName: "Acme Widgets" },
+      { kind: "rename", appId: "slack", displayName: "Slack" }, // supersedes the first rename
+      { kind: "teleport" },
+    ];
+    // The strict compile (what reads used) fails on it: a TypeError on the null, an AppOverrideError without it.
+    expect(() => compileAppOverrides(stored as AppOverride[])).toThrow(TypeError);
+    expect(() => compileAppOverrides(stored.filter((o) => o !== null) as AppOverride[])).toThrow(AppOverrideError);
+    const { compiled, skipped } = compileStoredAppOverrides(stored);
+    expect(skipped.map((i) => i.index)).toEqual([1, 2, 3, 4, 7]);
+    expect(skipped.find((i) => i.index === 1)?.message).toMatch(/unknown app id "retired-product"/u);
+    expect(skipped.find((i) => i.index === 2)?.message).toMatch(/not an override/u);
+    expect(skipped.find((i) => i.index === 4)?.message).toMatch(/give the merge a displayName/u);
+    expect(compiled.superseded).toEqual([0]);
+    expect(applyAppOverrides(identifyApp(acmeWin), compiled)).toMatchObject({ appId: "unlisted:acme-widgets", displayName: "Acme Widgets" });
+    expect(compiled.names.get("slack")).toBe("Slack");
+    expect(compiled.merges.has("retired-product")).toBe(false);
+    // A valid list reads as it compiles; a stored document that is not a list applies nothing, with a problem.
+    expect(compileStoredAppOverrides([{ kind: "rename", appId: "slack", displayName: "S" }]).skipped).toEqual([]);
+    expect(compileStoredAppOverrides({ overrides: 1 }).skipped).toHaveLength(1);
+    expect(compileStoredAppOverrides(undefined).skipped).toEqual([]);
   });
 
   it("checks unlisted ids against the known apps when given", () => {

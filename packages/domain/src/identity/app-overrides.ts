@@ -260,3 +260,37 @@ export function applyAppOverrides(identity: AppIdentity, overrides: CompiledAppO
   if (!changed) return name === identity.displayName && listed === identity.listed ? identity : { ...identity, displayName: name, listed };
   return { ...identity, appId: id, displayName: name, listed, matchedBy: "override", confidence: 1 };
 }
+
+/**
+ * A stored override list as a read applies it: every override with a problem is skipped and
+ * reported, the rest apply. Overrides are validated when written, but a stored list can still fail
+ * later (the shipped catalog drops an id, a document written by another version or by hand), and a
+ * read must not fail on it. Skipping one override can leave another without what it needed (a
+ * merge into an id only a skipped split created): repeated until the rest compiles. `index` in the
+ * skipped issues and in `superseded` is the position in the stored list.
+ */
+export function compileStoredAppOverrides(stored: unknown, options: AppOverrideOptions = {}): { compiled: CompiledAppOverrides; skipped: AppOverrideIssue[] } {
+  const skipped: AppOverrideIssue[] = [];
+  if (!Array.isArray(stored)) {
+    if (stored !== undefined && stored !== null) skipped.push({ index: 0, message: "the stored overrides are not a list: none applied" });
+    return { compiled: build([], options).compiled, skipped };
+  }
+  let kept: { override: AppOverride; index: number }[] = [];
+  (stored as unknown[]).forEach((o, index) => {
+    if (typeof o === "object" && o !== null && !Array.isArray(o)) kept.push({ override: o as AppOverride, index });
+    else skipped.push({ index, message: `not an override: ${JSON.stringify(o)}` });
+  });
+  for (;;) {
+    const { compiled, issues } = build(
+      kept.map((k) => k.override),
+      options,
+    );
+    if (issues.length === 0) {
+      const at = (i: number): number => kept[i]!.index;
+      return { compiled: { ...compiled, superseded: compiled.superseded.map(at) }, skipped: skipped.sort((x, y) => x.index - y.index) };
+    }
+    const bad = new Set(issues.map((i) => i.index));
+    for (const i of issues) skipped.push({ index: kept[i.index]!.index, message: i.message });
+    kept = kept.filter((_, i) => !bad.has(i));
+  }
+}

@@ -1,7 +1,7 @@
 // The MDM routes: systems (v1), device bindings and managed software (v2), System Insights tables.
 import type { SystemInsightsTable } from "../api.types.js";
 import { SimError } from "../errors.js";
-import { type Device, type SoftwareApp, inventoryRow, softwareAppRecord, statusRecord, systemRecord } from "../mdm-model.js";
+import { type Device, type SoftwareApp, inventoryRow, siSoftware, softwareAppRecord, statusRecord, systemRecord } from "../mdm-model.js";
 import { appSystems, deviceOf, softwareAppOf } from "../mdm-world.js";
 import type { Org } from "../model.js";
 import { cacheOf, edge, node, objectIdParam, userOf, v1List, v2List } from "./console-routes.js";
@@ -134,8 +134,9 @@ function siIndex(ctx: Ctx, table: SystemInsightsTable): { dev: Int32Array; item:
     const item: number[] = [];
     devices.forEach((d, di) => {
       if (d.si !== "enabled") return;
-      for (let k = 0; k < d.sw.length; k++) {
-        if (variants.variant(d.sw[k] as number).table !== table) continue;
+      const sw = siSoftware(d).sw;
+      for (let k = 0; k < sw.length; k++) {
+        if (variants.variant(sw[k] as number).table !== table) continue;
         dev.push(di);
         item.push(k);
         n++;
@@ -155,7 +156,7 @@ function systemInsights(table: SystemInsightsTable) {
     // Filters are checked on the device and the catalog entry, without building rows.
     const field = (d: Device, k: number, name: string): string => {
       if (name === "system_id") return d.id;
-      const v = sw.variant(d.sw[k] as number);
+      const v = sw.variant(siSoftware(d).sw[k] as number);
       if (name === "bundle_name") return v.displayName;
       if (name === "package_format") return "deb";
       return v.name;
