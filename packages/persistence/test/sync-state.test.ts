@@ -75,6 +75,25 @@ describe.each(backends("sync_state"))("sync bookkeeping on $name", (backend) => 
     expect(await store.leases.acquire("s2", "usage", "a", 10_000, at(20_000))).not.toBeNull();
   });
 
+  it("a pg-boss job takes a lease over from an earlier job before expiry, never from a one-off owner; the holder is readable", async () => {
+    expect(await store.leases.holder("s9", "usage")).toBeNull();
+    const first = await store.leases.acquire("s9", "usage", "job:1:0", 60_000, T0, "job:");
+    expect(await store.leases.holder("s9", "usage")).toEqual(first);
+    // An earlier job's lease (its replica stopped heartbeating): taken over at once by the next job.
+    const second = await other.leases.acquire("s9", "usage", "job:1:1", 60_000, at(1_000), "job:");
+    expect(second).toEqual({ scopeId: "s9", stream: "usage", owner: "job:1:1", expiresAt: at(61_000) });
+    expect(await store.leases.renew(first!, 60_000, at(2_000))).toBeNull();
+    // Without the prefix nobody takes a live lease; a one-off run's lease is never taken over by a job.
+    expect(await store.leases.acquire("s9", "usage", "host:1:abc", 60_000, at(2_000))).toBeNull();
+    await other.leases.release(second!);
+    const oneOff = await store.leases.acquire("s9", "usage", "host:1:abc", 60_000, at(3_000));
+    expect(oneOff).not.toBeNull();
+    expect(await other.leases.acquire("s9", "usage", "job:2:0", 60_000, at(4_000), "job:")).toBeNull();
+    // `_` and `%` in the prefix are plain characters.
+    expect(await other.leases.acquire("s9", "usage", "jo%:2:0", 60_000, at(4_000), "jo%")).toBeNull();
+    expect(await store.leases.holder("s9", "usage")).toEqual(oneOff);
+  });
+
   it("records runs running → succeeded | failed with reason, counters and timings, newest first with a stable cursor", async () => {
     const r1 = await store.runs.startRun("s3", "directory", "schedule", at(0));
     expect(r1).toMatchObject({ state: "running", startedAt: at(0), finishedAt: null, error: null, counters: emptyCounters() });
@@ -88,6 +107,7 @@ describe.each(backends("sync_state"))("sync bookkeeping on $name", (backend) => 
 
     const all = await store.runs.listRuns({ scopeId: "s3", limit: 10 });
     expect(all.items.map((r) => r.id)).toEqual([r3.id, r2.id, r1.id]);
+    expect((await store.runs.listRuns({ scopeId: "s3", state: "running", limit: 10 })).items.map((r) => r.id)).toEqual([r3.id]);
     expect(all.items[2]).toMatchObject({ state: "succeeded", finishedAt: at(500), counters: { created: 3, requests: 7 } });
     expect(all.items[1]).toMatchObject({ state: "failed", error: "401 invalid credentials", trigger: "manual" });
     expect(all.nextCursor).toBeNull();

@@ -66,9 +66,13 @@ export class StreamRunner {
   ) {}
 
   /**
-   * Runs one registered stream of one scope under its lease. `exclusive: "coordinator"`: the caller
-   * already holds the scope × stream exclusively (a pg-boss job of a singleton queue on
-   * PostgreSQL), so no lease row is taken.
+   * Runs one registered stream of one scope under its lease. Every run takes the scope × stream
+   * lease, whoever started it, so a pg-boss job (PostgreSQL) and a one-off run in process (`sync
+   * --once`, POST /v1/syncs, a forced snapshot) exclude each other as two one-off runs do. `holder`:
+   * a pg-boss job runs under its own owner (`job:<id>:<attempt>`) and takes the lease over from an
+   * earlier job of the scope × stream (pg-boss gave the scope × stream to this job, so that one's
+   * replica stopped heartbeating), never from a one-off run. Once the lease is held, any run record
+   * of the scope × stream still `running` is a dead owner's and is closed before this run starts.
    */
   async run(
     account: Account,
@@ -77,20 +81,21 @@ export class StreamRunner {
     client: JumpCloudClient,
     trigger: SyncTrigger,
     signal: AbortSignal,
-    exclusive: "lease" | "coordinator" = "lease",
+    holder: { readonly owner: string; readonly takeOverFrom?: string } = { owner: this.owner },
   ): Promise<StreamRunResult> {
     const stream = definition.name;
     const ttl = this.config.sync.leaseTtlMs;
-    const lease = exclusive === "lease" ? await this.store.leases.acquire(scope.id, stream, this.owner, ttl, this.clock.now()) : null;
-    if (exclusive === "lease" && lease === null) {
+    const lease = await this.store.leases.acquire(scope.id, stream, holder.owner, ttl, this.clock.now(), holder.takeOverFrom);
+    if (lease === null) {
       this.events.emit({ kind: "run-skipped", scopeId: scope.id, stream, reason: "another runner holds the lease" });
       return { kind: "busy", scopeId: scope.id, stream };
     }
+    await this.closeAbandoned(scope.id, stream);
     const stop = new AbortController();
     const onOuterAbort = (): void => stop.abort(signal.reason);
     if (signal.aborted) onOuterAbort();
     else signal.addEventListener("abort", onOuterAbort, { once: true });
-    const keeper = lease === null ? { stop: () => undefined } : this.keepLease(lease, ttl, stop);
+    const keeper = this.keepLease(lease, ttl, stop);
     const started = Date.now();
     const run = await this.store.runs.startRun(scope.id, stream, trigger, this.clock.now());
     this.events.emit({ kind: "run-started", scopeId: scope.id, stream, runId: run.id });
@@ -128,12 +133,10 @@ export class StreamRunner {
 
     const finalCounters: SyncCounters = { ...counters };
     const result = await withOrmContext(this.store, () => this.record(account, scope, definition, run.id, outcome, failure, finalCounters, Date.now() - started));
-    if (lease !== null) {
-      try {
-        await this.store.leases.release(lease);
-      } catch (error) {
-        log.warn({ err: error }, "could not release the lease (it expires on its own)");
-      }
+    try {
+      await this.store.leases.release(lease);
+    } catch (error) {
+      log.warn({ err: error }, "could not release the lease (it expires on its own)");
     }
     if (result.state === "succeeded") log.info({ counters: finalCounters, durationMs: result.durationMs }, result.message);
     else log.warn({ counters: finalCounters, durationMs: result.durationMs, attention: result.attention }, result.message);
@@ -150,6 +153,15 @@ export class StreamRunner {
       durationMs: result.durationMs,
     });
     return result;
+  }
+
+  /** With the lease held, a record of the scope × stream still `running` belongs to a runner that died (SIGKILL, OOM) or lost the lease. */
+  private async closeAbandoned(scopeId: string, stream: StreamName): Promise<void> {
+    const { items } = await this.store.runs.listRuns({ scopeId, stream, state: "running", limit: 50 });
+    for (const run of items) {
+      await this.store.runs.finishRun(run.id, { state: "failed", finishedAt: this.clock.now(), error: ABANDONED, counters: run.counters });
+      this.logger.warn({ scopeId, stream, runId: run.id }, "closed the run record of a runner that stopped");
+    }
   }
 
   private keepLease(lease: Lease, ttl: number, stop: AbortController): { stop(): void } {
@@ -273,6 +285,9 @@ export class StreamRunner {
     return { kind: "ran", scopeId: scope.id, stream, runId, state, outcome: kind, message, attention, counters, durationMs };
   }
 }
+
+/** The reason on a run record its runner left `running` (closed by the next holder of its scope × stream or the stale-run sweeper). */
+export const ABANDONED = "interrupted: the process running it stopped (SIGKILL, crash or a lost lease); the next run resumes from the last checkpoint";
 
 export function emptyStatus(scopeId: string, stream: StreamName): StreamStatus {
   return { scopeId, stream, lastAttemptAt: null, lastSuccessAt: null, consecutiveFailures: 0, nextAttemptAt: null, lastError: null, attention: [], unavailable: null };

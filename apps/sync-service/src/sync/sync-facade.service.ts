@@ -137,14 +137,20 @@ export class SyncFacade {
   }
 
   /**
-   * One scope × stream as a coordinator's job (pg-boss on PostgreSQL, which holds it exclusively
-   * across replicas, so no lease row is taken). Checks again that the stream is due (another
-   * replica may have run it since the job was sent), closes the run records a dead replica left
-   * `running` for it (nobody else can hold it now), then runs it; `claim` is the coordinator's
-   * signal that the job is no longer ours (its heartbeat lapsed), which stops it at the next
-   * checkpoint like a lost lease.
+   * One scope × stream as a coordinator's job (pg-boss on PostgreSQL, which gives it to one replica
+   * at a time). Checks again that the stream is due (another replica may have run it since the job
+   * was sent), then runs it under the job's own lease owner (`owner`), which takes the lease over
+   * from an earlier job of this scope × stream but not from a one-off run (then `busy`: the
+   * coordinator queues it again). `claim` is the coordinator's signal that the job is no longer
+   * ours (its heartbeat lapsed), which stops it at the next checkpoint like a lost lease.
    */
-  async runJob(scopeId: string, stream: StreamName, trigger: SyncTrigger, claim: AbortSignal): Promise<StreamRunResult | { readonly kind: "skipped"; readonly reason: string }> {
+  async runJob(
+    scopeId: string,
+    stream: StreamName,
+    trigger: SyncTrigger,
+    claim: AbortSignal,
+    holder: { readonly owner: string; readonly takeOverFrom: string },
+  ): Promise<StreamRunResult | { readonly kind: "skipped"; readonly reason: string }> {
     if (this.runs.isStopping) return { kind: "skipped", reason: "stopping" };
     if (!this.registry.has(stream)) return { kind: "skipped", reason: `stream ${stream} is not registered here` };
     const scope = await this.store.accounts.getScope(scopeId);
@@ -157,11 +163,10 @@ export class SyncFacade {
     const definition = this.registry.get(stream);
     const [ready] = await this.withDependenciesMet(scope.id, [stream]);
     if (ready === undefined) return { kind: "skipped", reason: `waiting for ${(definition.after ?? []).join(", ")} to succeed once` };
-    await this.closeAbandonedRuns(scope.id, stream);
     const done = this.runs.launch(scope.id, account.id, [stream], async (signal) => {
       const both = AbortSignal.any([signal, claim]);
       const client = await this.clients.forScope(account, scope);
-      return this.runner.run(account, scope, definition, client, trigger, both, "coordinator");
+      return this.runner.run(account, scope, definition, client, trigger, both, holder);
     });
     return done ?? { kind: "skipped", reason: "already running in this process" };
   }
@@ -173,19 +178,6 @@ export class SyncFacade {
   async withDependenciesMet(scopeId: string, streams: readonly StreamName[]): Promise<StreamName[]> {
     const statuses = await this.store.runs.listStreamStatuses(scopeId);
     return streams.filter((stream) => (this.registry.get(stream).after ?? []).every((dep) => (statuses.find((x) => x.stream === dep)?.lastSuccessAt ?? null) !== null));
-  }
-
-  private async closeAbandonedRuns(scopeId: string, stream: StreamName): Promise<void> {
-    const { items } = await this.store.runs.listRuns({ scopeId, stream, limit: 20 });
-    for (const run of items) {
-      if (run.state !== "running" && run.state !== "pending") continue;
-      await this.store.runs.finishRun(run.id, {
-        state: "failed",
-        finishedAt: this.clock.now(),
-        error: "interrupted: the replica running it stopped (its job went back to the queue); this run resumes from the last checkpoint",
-        counters: run.counters,
-      });
-    }
   }
 
   /** Runs the requested scopes now and waits for all of them (CLI `sync --once`, tests). */

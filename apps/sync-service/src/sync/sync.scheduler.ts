@@ -54,7 +54,10 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
     if (this.ticking) return 0;
     this.ticking = true;
     try {
-      return await this.coordinator.tick();
+      const launched = await this.coordinator.tick();
+      // Cheap (the running records only): a dead replica's runs are closed within about a job heartbeat, not at the next periodic sweep.
+      await this.sweepSafely();
+      return launched;
     } catch (error) {
       this.logger.error({ err: error }, "scheduler tick failed");
       return 0;

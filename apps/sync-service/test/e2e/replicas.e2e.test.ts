@@ -1,73 +1,14 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { createTickingClock, startSim, type Sim } from "@jumpcloud-sync/jumpcloud-sim";
-import type { Store } from "@jumpcloud-sync/persistence";
-import type { SyncRun } from "@jumpcloud-sync/domain";
 import { compareWithTruth } from "../../src/demo/truth-check.js";
 import { createTestDb, testDatabases, type TestDb } from "../support/databases.js";
 import { keyFingerprint, maxRequestsInWindow, startRequestLogProxy } from "../support/request-log-proxy.js";
+import { allRuns, CLI, overlaps, spawnCli, type Replica } from "../support/replicas.js";
 
-const CLI = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
 /** The per-key budget under test: 40 requests per 5-second window, shared by every replica. */
 const BUDGET = 40;
 const WINDOW_S = 5;
-
-interface Replica {
-  readonly name: string;
-  readonly child: ChildProcess;
-  readonly lines: Record<string, unknown>[];
-  readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function spawnCli(name: string, args: string[], env: Record<string, string>): Replica {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  const lines: Record<string, unknown>[] = [];
-  let buffer = "";
-  child.stdout?.on("data", (d: Buffer) => {
-    buffer += d.toString();
-    const parts = buffer.split("\n");
-    buffer = parts.pop() ?? "";
-    for (const line of parts) {
-      try {
-        lines.push(JSON.parse(line) as Record<string, unknown>);
-      } catch {
-        lines.push({ msg: line });
-      }
-    }
-  });
-  child.stderr?.on("data", (d: Buffer) => lines.push({ msg: d.toString(), stderr: true }));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
-  return { name, child, lines, exit };
-}
-
-/** Runs of one scope × stream must not overlap: each starts after the previous one finished. */
-function overlaps(runs: readonly SyncRun[]): string[] {
-  const byKey = new Map<string, SyncRun[]>();
-  for (const run of runs) byKey.set(`${run.scopeId}|${run.stream}`, [...(byKey.get(`${run.scopeId}|${run.stream}`) ?? []), run]);
-  const found: string[] = [];
-  for (const [key, list] of byKey) {
-    const sorted = [...list].sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
-    for (let i = 1; i < sorted.length; i += 1) {
-      const previous = sorted[i - 1]!;
-      const end = previous.finishedAt?.getTime() ?? Number.POSITIVE_INFINITY;
-      if (sorted[i]!.startedAt.getTime() < end) found.push(`${key}: run ${sorted[i]!.id} started before ${previous.id} finished`);
-    }
-  }
-  return found;
-}
-
-async function allRuns(store: Store): Promise<SyncRun[]> {
-  const runs: SyncRun[] = [];
-  let cursor: string | undefined;
-  for (;;) {
-    const page = await store.runs.listRuns({ limit: 500, ...(cursor === undefined ? {} : { cursor }) });
-    runs.push(...page.items);
-    if (page.nextCursor === null) return runs;
-    cursor = page.nextCursor;
-  }
-}
 
 const pg = testDatabases("replicas end-to-end test").find((d) => d.name === "postgresql")!;
 

@@ -11,8 +11,15 @@ export interface CursorPort {
  * write; stolen only after expiry.
  */
 export interface LeasePort {
-  /** Takes the lease if it is free, expired, or already this owner's; otherwise null. */
-  acquire(scopeId: string, stream: StreamName, owner: string, ttlMs: number, now: Date): Promise<Lease | null>;
+  /**
+   * Takes the lease if it is free, expired, or already this owner's; otherwise null. With
+   * `takeOverFrom`, also when the holder's owner starts with that prefix: a pg-boss job takes the
+   * lease over from an earlier job of the same scope × stream (pg-boss let go of that one: its
+   * replica stopped heartbeating), never from a one-off run.
+   */
+  acquire(scopeId: string, stream: StreamName, owner: string, ttlMs: number, now: Date, takeOverFrom?: string): Promise<Lease | null>;
+  /** The lease as stored (held, or expired and not yet taken); null when free. */
+  holder(scopeId: string, stream: StreamName): Promise<Lease | null>;
   /** Extends a lease this owner holds; null when it was lost (expired and taken). */
   renew(lease: Lease, ttlMs: number, now: Date): Promise<Lease | null>;
   release(lease: Lease): Promise<void>;
@@ -28,7 +35,7 @@ export interface SyncRunFinish {
 export interface SyncRunPort {
   startRun(scopeId: string, stream: StreamName, trigger: SyncTrigger, at: Date): Promise<SyncRun>;
   finishRun(runId: string, finish: SyncRunFinish): Promise<void>;
-  listRuns(query: { scopeId?: string; stream?: StreamName; cursor?: string; limit: number }): Promise<{ items: SyncRun[]; nextCursor: string | null }>;
+  listRuns(query: { scopeId?: string; stream?: StreamName; state?: SyncRunState; cursor?: string; limit: number }): Promise<{ items: SyncRun[]; nextCursor: string | null }>;
   /** Marks runs still `running` since before `startedBefore` as failed (their process died). */
   sweepStaleRuns(startedBefore: Date, at: Date): Promise<number>;
 

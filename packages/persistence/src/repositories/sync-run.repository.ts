@@ -54,9 +54,13 @@ export class SyncRunRepository implements SyncRunPort {
     }
   }
 
-  async listRuns(query: { scopeId?: string; stream?: StreamName; cursor?: string; limit: number }): Promise<{ items: SyncRun[]; nextCursor: string | null }> {
+  async listRuns(query: { scopeId?: string; stream?: StreamName; state?: SyncRunState; cursor?: string; limit: number }): Promise<{ items: SyncRun[]; nextCursor: string | null }> {
     const where: string[] = [];
     const params: Param[] = [];
+    if (query.state !== undefined) {
+      where.push("state = ?");
+      params.push(query.state);
+    }
     if (query.scopeId !== undefined) {
       where.push("scope_id = ?");
       params.push(query.scopeId);

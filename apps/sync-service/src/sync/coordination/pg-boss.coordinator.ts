@@ -17,6 +17,28 @@ export interface StreamRunJobData {
   readonly trigger: SyncTrigger;
 }
 
+/** Lease owners of pg-boss jobs start with this: a job takes the lease over from an earlier job, never from a one-off run. */
+export const JOB_OWNER_PREFIX = "job:";
+
+/** The lease owner of one attempt of a job (pg-boss retries keep the job id and count the attempts). */
+export function jobOwner(job: Pick<Job, "id" | "retryCount">): string {
+  return `${JOB_OWNER_PREFIX}${job.id}:${job.retryCount}`;
+}
+
+/** How long a job waits before trying again when a one-off run holds its scope × stream. */
+const BUSY_RETRY_SECONDS = 5;
+
+/**
+ * pg-boss works higher priorities first. A scope × stream that never succeeded (a new tenant's
+ * first sync) comes before any refresh, so frequent refreshes of many tenants (usage every few
+ * minutes) cannot keep a first sync waiting; then shorter freshness targets first, so a 5-minute
+ * usage stream is not queued behind hour-long snapshots.
+ */
+export function jobPriority(firstSync: boolean, freshnessMinutes: number): number {
+  const byTarget = Math.min(100, Math.max(0, Math.round(600 / Math.max(1, freshnessMinutes))));
+  return firstSync ? 1000 + byTarget : byTarget;
+}
+
 /** The singleton key of a scope × stream: the queue's `stately` policy allows one active job (and one queued) per key. */
 export function streamRunKey(scopeId: string, stream: StreamName): string {
   return `${scopeId}|${stream}`;
@@ -28,8 +50,13 @@ export function streamRunKey(scopeId: string, stream: StreamName): string {
  * while it runs queues at most one follow-up. Every replica plans (sends the due jobs; duplicates
  * are refused by the key) and works (up to JCS_MAX_CONCURRENT_SCOPES jobs here, up to
  * JCS_JOB_CONCURRENCY_PER_KEY per account key across all replicas, through pg-boss's group
- * concurrency). A replica that dies stops heartbeating its job; pg-boss's supervisor puts it back
- * after JCS_JOB_HEARTBEAT_SECONDS and another replica resumes from the stream's checkpoint.
+ * concurrency). A job runs under the scope × stream lease as every run does (owner
+ * `job:<id>:<attempt>`), so a one-off run in process (`sync --once`, POST /v1/syncs, a forced
+ * snapshot) and a job never overlap: a job that finds a one-off run's lease is queued again. A
+ * replica that dies stops heartbeating its job; pg-boss's supervisor puts it back after
+ * JCS_JOB_HEARTBEAT_SECONDS, another replica takes the lease over from the dead attempt, closes its
+ * run record and resumes from the stream's checkpoint; the stale-run sweeper closes the record
+ * sooner when the job does not run again (its account paused, no longer due).
  * Failures are not pg-boss retries: the run records them and the stream status backs off as on
  * SQLite; pg-boss retries only a job whose worker vanished or crashed outside the run.
  */
@@ -76,10 +103,13 @@ export class PgBossCoordinator implements SyncCoordinator {
       deleteAfterSeconds: 24 * 3600,
     });
     this.boss = boss;
-    // A run left `running` is dead when no replica holds its job (not when its lease row is free: there is none here).
-    this.sweeper.useHolder(async (scopeId, stream) => {
-      const found = await boss.findJobs(STREAM_RUN_QUEUE, { key: streamRunKey(scopeId, stream) });
-      return found.some((j) => j.state === "active");
+    // A run whose lease a job attempt holds is dead once pg-boss no longer has that attempt active (its replica stopped heartbeating).
+    this.sweeper.useOwnerCheck(async (owner) => {
+      if (!owner.startsWith(JOB_OWNER_PREFIX)) return null;
+      const [id, attempt] = owner.slice(JOB_OWNER_PREFIX.length).split(":");
+      if (id === undefined || attempt === undefined) return null;
+      const job = await boss.getJobById(STREAM_RUN_QUEUE, id);
+      return job !== null && job.state === "active" && job.retryCount === Number(attempt);
     });
     await boss.work<StreamRunJobData>(
       STREAM_RUN_QUEUE,
@@ -101,14 +131,15 @@ export class PgBossCoordinator implements SyncCoordinator {
     if (boss === null || this.sync.isStopping) return 0;
     let sent = 0;
     for (const { account, scope, streams } of await this.sync.dueWork({ trigger: "schedule", ...(scopeIds === undefined ? {} : { scopeIds }) })) {
+      const statuses = await this.sync.listStreamStatuses(scope.id);
       for (const stream of await this.sync.withDependenciesMet(scope.id, streams)) {
         if (this.sync.isStreamRunningHere(scope.id, stream)) continue;
+        const firstSync = (statuses.find((x) => x.stream === stream)?.lastSuccessAt ?? null) === null;
         const id = await boss.send(STREAM_RUN_QUEUE, { scopeId: scope.id, stream, trigger: "schedule" } satisfies StreamRunJobData, {
           singletonKey: streamRunKey(scope.id, stream),
           // Scopes sharing one key share its concurrency across replicas.
           group: { id: account.id },
-          // Shorter freshness targets first: a 5-minute usage stream is not queued behind hour-long snapshots.
-          priority: Math.min(100, Math.max(0, Math.round(600 / Math.max(1, this.sync.freshnessMinutes(stream, account))))),
+          priority: jobPriority(firstSync, this.sync.freshnessMinutes(stream, account)),
         });
         if (id !== null) sent += 1;
       }
@@ -127,7 +158,12 @@ export class PgBossCoordinator implements SyncCoordinator {
 
   private async handle(job: Job<StreamRunJobData>): Promise<void> {
     const { scopeId, stream, trigger } = job.data;
-    const result = await this.sync.runJob(scopeId, stream, trigger, job.signal);
+    const result = await this.sync.runJob(scopeId, stream, trigger, job.signal, { owner: jobOwner(job), takeOverFrom: JOB_OWNER_PREFIX });
+    if (result.kind === "busy") {
+      // A one-off run (sync --once, POST /v1/syncs, a forced snapshot) holds the scope × stream: try again after it.
+      await this.handBack(job, BUSY_RETRY_SECONDS);
+      return;
+    }
     if (result.kind === "skipped") {
       if (result.reason === "stopping") await this.handBack(job);
       else this.logger.debug({ scopeId, stream, reason: result.reason }, "job skipped");
@@ -143,13 +179,17 @@ export class PgBossCoordinator implements SyncCoordinator {
   }
 
   /** Queues the same scope × stream again (the stately queue allows one queued beside this active job). */
-  private async handBack(job: Job<StreamRunJobData>): Promise<void> {
+  private async handBack(job: Job<StreamRunJobData>, afterSeconds?: number): Promise<void> {
     const boss = this.boss;
     if (boss === null) {
       // stop() already ran: the job itself goes back through pg-boss's retry.
       throw new Error("handed back at shutdown");
     }
-    await boss.send(STREAM_RUN_QUEUE, job.data, { singletonKey: streamRunKey(job.data.scopeId, job.data.stream), ...(job.groupId == null ? {} : { group: { id: job.groupId } }) });
+    await boss.send(STREAM_RUN_QUEUE, job.data, {
+      singletonKey: streamRunKey(job.data.scopeId, job.data.stream),
+      ...(job.groupId == null ? {} : { group: { id: job.groupId } }),
+      ...(afterSeconds === undefined ? {} : { startAfter: afterSeconds }),
+    });
     this.logger.info({ scopeId: job.data.scopeId, stream: job.data.stream }, "job handed back to the queue");
   }
 }

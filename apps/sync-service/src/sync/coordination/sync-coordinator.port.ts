@@ -3,7 +3,8 @@
  * (`SyncCoordinatorModule`): on SQLite (one process) the in-process scheduler launches scope
  * passes itself and a lease row keeps a second CLI process apart; on PostgreSQL every due
  * scope × stream is a pg-boss job that any replica may work, at most one at a time per
- * scope × stream (a `stately` queue keyed by scope × stream).
+ * scope × stream (a `stately` queue keyed by scope × stream). Either way every run holds the
+ * scope × stream lease, so one-off runs in process never overlap a coordinated one.
  */
 export interface SyncCoordinator {
   readonly kind: "in-process" | "pg-boss";
