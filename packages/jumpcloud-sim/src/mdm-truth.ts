@@ -22,8 +22,12 @@ export const MDM_PLAN = [
   "GET /api/v2/systeminsights/{table} for apps, programs, linux_packages, chrome_extensions, firefox_addons, safari_extensions: no total is sent, so floor(rows / 10000) + 1 pages per table.",
 ];
 
-export function computeMdmTruth(world: World, org: Org): { truth: MdmTruth; plan: RequestPlan } {
-  const now = world.now();
+/**
+ * `now`: the instant of the whole truth (its `asOf`). Reading the clock again here would put the
+ * software window's edge later than `asOf` by however long the directory truth took to compute
+ * (seconds at the large size, with a clock that follows wall time).
+ */
+export function computeMdmTruth(world: World, org: Org, now: number): { truth: MdmTruth; plan: RequestPlan } {
   const retentionDays = world.settings.retentionDays;
   const mdm = org.mdm;
   const table = world.software;

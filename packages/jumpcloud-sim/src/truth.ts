@@ -112,7 +112,7 @@ export function computeTruth(world: World, org: Org): GroundTruth {
       ssoUsage.push({ userId, applicationId, lastLoginAt: iso(r.ms), eventId: r.id });
     }
   }
-  const mdm = computeMdmTruth(world, org);
+  const mdm = computeMdmTruth(world, org, now);
   return {
     orgId: org.id,
     asOf: iso(now),

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type GroundTruth, type Sim, type SystemInsightsTable, startSim } from "../src/index.js";
+import { createClock, type GroundTruth, type Sim, type SystemInsightsTable, startSim } from "../src/index.js";
 import { buildWorld } from "../src/sim.js";
 import { computeTruth } from "../src/truth.js";
 import { allEvents, allSi, allV1, allV2, get } from "./helpers.js";
@@ -225,5 +225,35 @@ describe("MDM determinism and isolation", () => {
         });
       expect(directoryTruth(withMdm)).toEqual(directoryTruth(without));
     }
+  });
+});
+
+describe("the MDM truth is as of the truth's own instant", () => {
+  it("a clock that moves while truth() computes does not move the software window past asOf", () => {
+    // A ticking clock moves between the reads of one truth() call (the large world takes seconds
+    // to compute): the software events inside retention must be those of `asOf`, or an event at
+    // the retention edge is dropped by the MDM truth while the comparison's cutoff still keeps it.
+    const base = createClock();
+    let step = 0;
+    const clock = {
+      now: () => {
+        const d = base.now();
+        base.advance(step);
+        return d;
+      },
+      advance: (ms: number) => base.advance(ms),
+      set: (d: Date) => base.set(d),
+    };
+    const b = buildWorld({ scenario: "demo", seed: 5, clock });
+    const org = b.world.orgs[0]!;
+    step = 20 * DAY; // every further read of the clock is 20 days later
+    const moving = computeTruth(b.world, org);
+    step = 0;
+    base.set(new Date(moving.asOf));
+    const still = computeTruth(b.world, org);
+    expect(still.asOf).toBe(moving.asOf);
+    expect(moving.softwareCoverage).toEqual(still.softwareCoverage);
+    expect(moving.devices).toEqual(still.devices);
+    expect(moving.userSoftware).toEqual(still.userSoftware);
   });
 });

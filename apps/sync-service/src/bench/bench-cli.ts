@@ -3,6 +3,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { SERVICE_NODE_FLAGS } from "../node-flags.js";
 
 export const CLI = fileURLToPath(new URL("../cli.js", import.meta.url));
 const PRELOAD = pathToFileURL(fileURLToPath(new URL("./max-rss.preload.js", import.meta.url))).href;
@@ -13,8 +14,17 @@ export interface Exit {
   stderr: string;
 }
 
+/**
+ * Node flags the benchmark's sync processes start with: the service's own (as `pnpm cli` and the
+ * bin start it), or JCS_BENCH_NODE_FLAGS (space-separated; empty for none) to measure others.
+ */
+export function benchNodeFlags(): string[] {
+  const raw = process.env.JCS_BENCH_NODE_FLAGS;
+  return raw === undefined ? [...SERVICE_NODE_FLAGS] : raw.split(/\s+/u).filter((f) => f !== "");
+}
+
 export function runCli(args: string[], env: Record<string, string>, rssFile?: string): Promise<Exit> {
-  const child = spawn(process.execPath, ["--import", PRELOAD, CLI, ...args], {
+  const child = spawn(process.execPath, [...benchNodeFlags(), "--import", PRELOAD, CLI, ...args], {
     env: { PATH: process.env.PATH ?? "", ...env, ...(rssFile === undefined ? {} : { JCS_BENCH_RSS_FILE: rssFile }) },
     stdio: ["ignore", "pipe", "pipe"],
   });

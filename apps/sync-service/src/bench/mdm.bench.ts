@@ -16,7 +16,7 @@ import type { SyncCounters, SyncRun } from "@jumpcloud-sync/domain";
 import { createTickingClock, startSim, type Sim } from "@jumpcloud-sync/jumpcloud-sim";
 import { openStore, type Store, type StoreConfig } from "@jumpcloud-sync/persistence";
 import { intOption, parse } from "../cli/args.js";
-import { compareMdmWithTruth } from "../demo/mdm-truth-check.js";
+import { agedOutKept, compareMdmWithTruth } from "../demo/mdm-truth-check.js";
 import type { DevicesCursor } from "../mdm/devices.job.js";
 import { DEVICES_STREAM, MANAGED_APPS_STREAM, SOFTWARE_EVENTS_STREAM } from "../mdm/mdm-streams.js";
 import { processFigures, runCli } from "./bench-cli.js";
@@ -47,7 +47,8 @@ const sum = (runs: readonly SyncRun[], pick: (c: SyncCounters) => number): numbe
 /**
  * The synced MDM picture against the truth now. The stand-in's clock follows wall time: software
  * events older than the retention drop out of its truth while the sync keeps what it read (an
- * installation proven once stays until a remove says otherwise), so such rows are counted apart.
+ * installation proven once stays until a remove says otherwise); the comparison leaves such rows
+ * out (agedOutKept) and they are counted apart.
  */
 async function checkTruth(store: Store, scopeId: string, sim: Sim): Promise<string> {
   const truth = sim.truth();
@@ -56,17 +57,11 @@ async function checkTruth(store: Store, scopeId: string, sim: Sim): Promise<stri
     { devices: await store.mdm.loadDevices(scopeId), managed: await store.mdm.loadManagedApps(scopeId), eventRows, coverage: await store.mdm.getSoftwareEventsCoverage(scopeId) },
     truth,
   );
-  const cutoff = Date.parse(truth.asOf) - truth.softwareCoverage.retentionDays * 86_400_000;
-  const byKey = new Map(eventRows.map((r) => [`${r.deviceId}/${r.appKey}`, r]));
-  // Aged out: present here, absent from the truth, and its deciding event is past the retention now.
-  const aged = diffs.filter((d) => d.area === "installed-events" && d.expected === "absent" && Date.parse(byKey.get(d.id)?.evidenceAt ?? "") < cutoff);
-  const agedUsers = diffs.filter((d) => d.area === "user-software" && d.field === "software" && aged.length > 0);
-  const coverageDrift = diffs.filter((d) => d.area === "coverage");
-  const rest = diffs.filter((d) => !aged.includes(d) && !agedUsers.includes(d) && !coverageDrift.includes(d));
+  const aged = agedOutKept(eventRows, truth).length;
   const installed = eventRows.filter((r) => r.removedAt === null).length;
-  const note = aged.length === 0 ? "" : ` + ${aged.length} kept whose event has since passed the retention`;
-  if (rest.length === 0) return `exact (${fmtInt(truth.devices.length)} devices, ${fmtInt(truth.devices.reduce((n, d) => n + d.userIds.length, 0))} bindings, ${truth.softwareApps.length} managed apps, ${fmtInt(installed)} event installations${note})`;
-  return `WRONG: ${rest.length} differences, e.g. ${JSON.stringify(rest.slice(0, 2))}`;
+  const note = aged === 0 ? "" : ` + ${aged} kept whose event has since passed the retention`;
+  if (diffs.length === 0) return `exact (${fmtInt(truth.devices.length)} devices, ${fmtInt(truth.devices.reduce((n, d) => n + d.userIds.length, 0))} bindings, ${truth.softwareApps.length} managed apps, ${fmtInt(installed)} event installations${note})`;
+  return `WRONG: ${diffs.length} differences, e.g. ${JSON.stringify(diffs.slice(0, 2))}`;
 }
 
 async function benchBackend(backend: Backend, sim: Sim, pgUrl: string | null): Promise<Row[]> {
