@@ -20,6 +20,8 @@ export type * from "./ports/action.port.js";
 // Rules
 export * from "./username.js";
 export * from "./rules/reconcile.js";
+export * from "./rules/chunked-reconcile.js";
+export * from "./rules/incremental-reconcile.js";
 export * from "./rules/usage.js";
 export * from "./rules/directory-events.js";
 export * from "./rules/backoff.js";

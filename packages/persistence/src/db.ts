@@ -2,6 +2,7 @@ import type { MikroORM } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/sql";
 import { CompiledQuery, type Kysely } from "kysely";
 import type { Dialect } from "./config.js";
+import { releaseStatements } from "./native-statements.js";
 
 export type Param = string | number | boolean | Date | null;
 export type Row = Record<string, unknown>;
@@ -45,6 +46,7 @@ export class Session {
     const started = performance.now();
     const res = await this.#executor().executeQuery<T>(this.#compile(sql, params));
     this.#log(sql, started, { results: res.rows.length });
+    if (this.dialect === "sqlite") await releaseStatements();
     return [...res.rows];
   }
 
@@ -58,6 +60,7 @@ export class Session {
     const res = await this.#executor().executeQuery(this.#compile(sql, params));
     const affected = Number(res.numAffectedRows ?? 0n);
     this.#log(sql, started, { affected });
+    if (this.dialect === "sqlite") await releaseStatements();
     return affected;
   }
 

@@ -225,4 +225,68 @@ describe.each(backends("directory_store"))("directory store on $name", (backend)
     const records = users.map((u, i) => usage(u.id, null, "2026-01-01T00:00:00.000Z", `e${i}`));
     expect(await store.directory.applyUsageChanges(scope, records, CURSOR)).toEqual({ inserted: 6_000, updated: 0, deleted: 0 });
   });
+
+  it("snapshotUnit reads the stored rows in chunks and writes with the cursor in one transaction, or nothing", async () => {
+    const scope = "acc-unit:-";
+    const users = Array.from({ length: 25 }, (_, i) => user(i + 1, { groupIds: i % 2 === 0 ? ["g1"] : [] }));
+    await store.directory.applyDirectoryChanges(
+      scope,
+      changes({
+        users: { created: users, removed: [] },
+        groups: { created: [group(1)] },
+        applications: { created: [application(1), application(2)] },
+        assignments: { created: [assignment("a1", users[0]!.id), assignment("a1", users[1]!.id, { direct: false, groupIds: ["g1"] }), assignment("a2", users[2]!.id)] },
+      }),
+    );
+    await store.directory.applyDirectoryChanges(scope, changes({ users: { removed: [{ key: users[24]!.id, removedAt: NOW.toISOString() }] } }));
+    await store.directory.applyDirectoryChanges("acc-unit-other:-", changes({ users: { created: [user(99)] } }));
+
+    await store.directory.snapshotUnit(scope, async (unit) => {
+      // Keyset pages: every stored user (tombstones included) once, in order, this scope only.
+      const seen: string[] = [];
+      for (let after: string | null = null; ; ) {
+        const page = await unit.usersPage(after, 7);
+        if (page.length === 0) break;
+        seen.push(...page.map((u) => u.id));
+        after = page[page.length - 1]!.id;
+      }
+      expect(seen).toEqual(users.map((u) => u.id));
+      expect((await unit.usersById([users[3]!.id, "nobody", users[24]!.id])).map((u) => [u.id, u.removedAt !== null])).toEqual([
+        [users[3]!.id, false],
+        [users[24]!.id, true],
+      ]);
+      const memberships = await unit.liveMemberships();
+      expect(memberships.size).toBe(24);
+      expect(memberships.get(users[0]!.id)).toEqual(["g1"]);
+      expect((await unit.assignmentsOfApplication("a1")).map((a) => a.userId)).toEqual([users[0]!.id, users[1]!.id]);
+      expect(await unit.assignmentsOfApplication("a1", [users[1]!.id, users[2]!.id])).toEqual([{ applicationId: "a1", userId: users[1]!.id, direct: false, groupIds: ["g1"], removedAt: null }]);
+      expect([...(await unit.assignedApplicationIds())].sort()).toEqual(["a1", "a2"]);
+      expect(await unit.assignedApplicationIds([users[2]!.id])).toEqual(["a2"]);
+      expect(await unit.liveCounts()).toEqual({ users: 24, applications: 2 });
+    });
+
+    // A throw after writes and the cursor: the unit leaves nothing.
+    await expect(
+      store.directory.snapshotUnit(scope, async (unit) => {
+        await unit.write({ users: { created: [user(500)], updated: [], removed: [] } });
+        await unit.write({ assignments: { created: [], updated: [], removed: [{ key: `a1/${users[0]!.id}`, removedAt: NOW.toISOString() }] } });
+        await unit.saveCursor({ lastAppliedAt: NOW.toISOString(), forceNextSnapshot: false });
+        throw new Error("crash mid-snapshot");
+      }),
+    ).rejects.toThrow(/crash mid-snapshot/u);
+    const after = await store.directory.loadDirectory(scope);
+    expect(after.users.size).toBe(25);
+    expect(after.assignments.get(`a1/${users[0]!.id}`)?.removedAt).toBeNull();
+    expect(await store.cursors.getCursor(scope, "directory")).toBeNull();
+
+    // Committed: data and cursor together.
+    const stats = await store.directory.snapshotUnit(scope, async (unit) => {
+      const written = await unit.write({ users: { created: [user(500)], updated: [], removed: [] } });
+      await unit.saveCursor({ lastAppliedAt: NOW.toISOString(), forceNextSnapshot: false });
+      return written;
+    });
+    expect(stats).toEqual({ inserted: 1, updated: 0, deleted: 0 });
+    expect((await store.directory.loadDirectory(scope)).users.size).toBe(26);
+    expect(await store.cursors.getCursor(scope, "directory")).toEqual({ lastAppliedAt: NOW.toISOString(), forceNextSnapshot: false });
+  });
 });

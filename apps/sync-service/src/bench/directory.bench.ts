@@ -10,7 +10,7 @@
 // PostgreSQL: JCS_BENCH_PG_URL, else JCS_TEST_PG_URL (a schema of its own, dropped afterwards);
 // without either the PostgreSQL rows are skipped with a line saying so.
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import type { SyncCounters, SyncRun, UsageRecord } from "@jumpcloud-sync/domain";
@@ -116,7 +116,11 @@ async function benchBackend(backend: Backend, sim: Sim, pgUrl: string | null): P
       process.stderr.write(`${backend}: ${run} sync…\n`);
       const started = performance.now();
       // The directory streams only (the MDM streams have their own benchmark, mdm.bench.ts).
-      const exit = await runCli(["sync", "--once", "--stream", "directory", "--stream", "usage"], env, rssFile);
+      // JCS_BENCH_MEM_TRACE=<prefix>: each sync's memory timeline goes to <prefix>.<backend>.<run> (see max-rss.preload.ts).
+      const trace = process.env.JCS_BENCH_MEM_TRACE;
+      const traceEnv: Record<string, string> = trace === undefined || trace === "" ? {} : { JCS_BENCH_MEM_TRACE: `${trace}.${backend}.${RUNS.indexOf(run)}`, JCS_LOG_LEVEL: "info" };
+      const exit = await runCli(["sync", "--once", "--stream", "directory", "--stream", "usage"], { ...env, ...traceEnv }, rssFile);
+      if (trace !== undefined && trace !== "") writeFileSync(`${trace}.${backend}.${RUNS.indexOf(run)}.log`, exit.stdout + exit.stderr);
       const wallMs = performance.now() - started;
       const stats = sim.stats();
       const served = stats.total;

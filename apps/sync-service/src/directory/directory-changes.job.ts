@@ -1,12 +1,10 @@
 import { Inject, Injectable } from "@nestjs/common";
 import { isJumpCloudApiError, type EventQuery, type JumpCloudClient } from "@jumpcloud-sync/jumpcloud-client";
 import {
-  changeCount,
   DIRECTORY_STREAM,
   DIRECTORY_USAGE_EVENT_TYPES,
-  patchDirectory,
   planDirectoryChanges,
-  reconcileDirectory,
+  reconcileIncremental,
   type Clock,
   type DirectoryChangeEvent,
   type DirectoryReread,
@@ -22,6 +20,7 @@ import { mapLimit } from "../sync/limiter.js";
 import { checkpoint, type StreamJobContext, type StreamOutcome } from "../sync/stream-job.js";
 import { DirectoryCursors, type DirectoryCursor } from "./directory-cursors.js";
 import { toDirectoryUser, toSsoApplication, toUserGroup } from "./snapshot-mapper.js";
+import { tally } from "./tally.js";
 
 const PAGE_LIMIT = 10_000;
 /** More change events than this in one window: a full snapshot is cheaper than re-reading each object. */
@@ -108,29 +107,40 @@ export class DirectoryChangesJob {
       return { kind: "succeeded", summary: `directory (incremental): ${plan.events} change event(s) from ${start} to ${end}; nothing to re-read` };
     }
 
-    const previous = await this.store.directory.loadDirectory(scopeId);
     let reread = await this.reread(client, ctx, plan);
     // Deleting a manager clears the manager of each report (JumpCloud's cascade), with no event
     // for them: the stored reports of a deleted user are re-read too.
-    const gone = new Set([...reread.users].filter(([, u]) => u === null).map(([id]) => id));
-    const reports = gone.size === 0 ? [] : [...previous.users.values()].filter((u) => u.removedAt === null && u.hr.managerId !== null && gone.has(u.hr.managerId) && !reread.users.has(u.id)).map((u) => u.id);
+    const gone = [...reread.users].filter(([, u]) => u === null).map(([id]) => id);
+    const reports = gone.length === 0 ? [] : (await this.store.directory.snapshotUnit(scopeId, (unit) => unit.liveReportsOf(gone))).map((u) => u.id).filter((id) => !reread.users.has(id));
     if (reports.length > 0) {
       const more = await this.reread(client, ctx, { ...plan, users: new Set(reports), userLinks: new Set(), groups: false, applications: new Set(), applicationRecords: false });
       reread = { ...reread, users: new Map([...reread.users, ...more.users]) };
     }
     checkpoint(ctx.signal);
     ctx.progress("reconciling");
-    const result = reconcileDirectory(previous, patchDirectory(previous, reread), { now, force: false });
-    if (result.status === "refused") return { kind: "refused", attention: "mass-deletion-refused", message: result.reason };
-    checkpoint(ctx.signal);
-    ctx.progress("applying");
-    const c = result.changes;
-    await this.store.directory.applySnapshot(scopeId, c, after);
-    ctx.counters.created += c.users.created.length + c.groups.created.length + c.applications.created.length + c.assignments.created.length;
-    ctx.counters.updated += c.users.updated.length + c.groups.updated.length + c.applications.updated.length + c.assignments.updated.length;
-    ctx.counters.removed += c.users.removed.length + c.groups.removed.length + c.applications.removed.length + c.assignments.removed.length;
+    // Only the stored rows the re-read objects can change are read and compared (per application,
+    // the affected users' assignments), and the changes written with the cursor in one transaction.
+    const outcome = await this.store.directory.snapshotUnit(scopeId, async (unit) => {
+      const result = await reconcileIncremental(unit, reread, { now, force: false });
+      if (result.status === "refused") return result;
+      checkpoint(ctx.signal);
+      ctx.progress("applying");
+      const counts = tally(result.users, result.groups, result.applications);
+      await unit.write({ users: result.users, groups: result.groups, applications: result.applications });
+      for await (const assignments of result.assignments()) {
+        counts.add(assignments);
+        await unit.write({ assignments });
+      }
+      await unit.saveCursor(after);
+      return { status: "ok", counts } as const;
+    });
+    if (outcome.status === "refused") return { kind: "refused", attention: "mass-deletion-refused", message: outcome.reason };
+    const { counts } = outcome;
+    ctx.counters.created += counts.created;
+    ctx.counters.updated += counts.updated;
+    ctx.counters.removed += counts.removed;
     const what = `${plan.users.size} user record(s), ${plan.userLinks.size} user(s)' groups and apps, ${plan.applications.size} app(s)' associations${plan.groups ? ", the groups" : ""}${plan.applicationRecords ? ", the apps" : ""}`;
-    return { kind: "succeeded", summary: `directory (incremental): ${plan.events} change event(s) from ${start} to ${end}; re-read ${what}; ${changeCount(c)} changes` };
+    return { kind: "succeeded", summary: `directory (incremental): ${plan.events} change event(s) from ${start} to ${end}; re-read ${what}; ${counts.created + counts.updated + counts.removed} changes` };
   }
 
   /** Re-reads what the plan names, the independent lists side by side within the key's concurrency. */

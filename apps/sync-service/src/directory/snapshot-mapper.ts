@@ -1,5 +1,5 @@
 import type { Application, GraphConnection, SystemUser, UserGroup as ApiUserGroup } from "@jumpcloud-sync/jumpcloud-client";
-import type { AppAssignment, DirectoryUser, SsoApplication, UserGroup, UserStatus } from "@jumpcloud-sync/domain";
+import { assignmentsOfApplication, type AppAssignment, type DirectoryUser, type SsoApplication, type UserGroup, type UserStatus } from "@jumpcloud-sync/domain";
 
 /** The v1 user fields the directory needs (v1 `fields`, so pages stay small). */
 export const USER_FIELDS = [
@@ -98,20 +98,11 @@ export function assignmentsOf(
   membersOfGroup: ReadonlyMap<string, readonly string[]>,
   knownUserIds: ReadonlySet<string>,
 ): AppAssignment[] {
-  const byUser = new Map<string, { direct: boolean; groupIds: Set<string> }>();
-  const entry = (userId: string): { direct: boolean; groupIds: Set<string> } => {
-    let e = byUser.get(userId);
-    if (e === undefined) byUser.set(userId, (e = { direct: false, groupIds: new Set<string>() }));
-    return e;
-  };
-  for (const edge of edges) {
-    if (edge.to.type === "user") {
-      if (knownUserIds.has(edge.to.id)) entry(edge.to.id).direct = true;
-    } else if (edge.to.type === "user_group") {
-      for (const userId of membersOfGroup.get(edge.to.id) ?? []) if (knownUserIds.has(userId)) entry(userId).groupIds.add(edge.to.id);
-    }
-  }
-  return [...byUser.entries()]
-    .map(([userId, e]) => ({ applicationId, userId, direct: e.direct, groupIds: [...e.groupIds].sort() }))
-    .sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
+  return assignmentsOfApplication(
+    applicationId,
+    edges.filter((e) => e.to.type === "user").map((e) => e.to.id),
+    edges.filter((e) => e.to.type === "user_group").map((e) => e.to.id),
+    (groupId) => membersOfGroup.get(groupId) ?? [],
+    (userId) => knownUserIds.has(userId),
+  );
 }

@@ -1,4 +1,4 @@
-import type { DirectoryChangeSet, DirectoryState } from "../model/directory.js";
+import type { AppAssignment, DirectoryChangeSet, DirectoryState, DirectoryUser, SsoApplication, Tracked, UserGroup } from "../model/directory.js";
 import type { InsightsCursor, UsageCoverage, UsageKey, UsageRecord } from "../model/usage.js";
 import type { UsageMatchApplication, UsageMatchUser } from "../rules/usage.js";
 
@@ -7,6 +7,30 @@ export interface WriteStats {
   readonly inserted: number;
   readonly updated: number;
   readonly deleted: number;
+}
+
+/** What a snapshot reconciled in chunks reads and writes, inside its transaction (one scope). */
+export interface DirectorySnapshotUnit {
+  /** Stored users, tombstones included, in a stable key order: the page after `after` (null: the first). */
+  usersPage(after: string | null, limit: number): Promise<readonly Tracked<DirectoryUser>[]>;
+  /** The stored users of these ids (tombstones included; unknown ids left out). */
+  usersById(ids: readonly string[]): Promise<readonly Tracked<DirectoryUser>[]>;
+  /** Live users whose manager is one of these users. */
+  liveReportsOf(managerIds: readonly string[]): Promise<readonly Tracked<DirectoryUser>[]>;
+  /** Each live user's groups (user id → group ids): membership alone, not the records. */
+  liveMemberships(): Promise<ReadonlyMap<string, readonly string[]>>;
+  groups(): Promise<readonly Tracked<UserGroup>[]>;
+  applications(): Promise<readonly Tracked<SsoApplication>[]>;
+  /** The stored assignments of one application, tombstones included (of these users only, when given). */
+  assignmentsOfApplication(applicationId: string, userIds?: readonly string[]): Promise<readonly Tracked<AppAssignment>[]>;
+  /** Applications with a live stored assignment (of these users only, when given). */
+  assignedApplicationIds(userIds?: readonly string[]): Promise<readonly string[]>;
+  /** Live users and live applications stored (the mass-deletion guard's population). */
+  liveCounts(): Promise<{ readonly users: number; readonly applications: number }>;
+  /** Writes part of the change set (the unit commits all of it or none). */
+  write(changes: Partial<DirectoryChangeSet>): Promise<WriteStats>;
+  /** The directory stream's cursor, with the data. */
+  saveCursor(directoryCursor: unknown): Promise<void>;
 }
 
 /** Reads and writes one scope's synced directory and usage. Implemented by persistence. */
@@ -22,6 +46,12 @@ export interface DirectoryStorePort {
    * applied twice).
    */
   applySnapshot(scopeId: string, changes: DirectoryChangeSet, directoryCursor: unknown): Promise<WriteStats>;
+  /**
+   * The same unit of work, for a snapshot reconciled piece by piece (bounded memory): `work` reads
+   * the stored rows it compares in pages and writes the changes as it goes, the cursor last, all in
+   * one transaction — a crash (or a throw) leaves nothing of it.
+   */
+  snapshotUnit<T>(scopeId: string, work: (unit: DirectorySnapshotUnit) => Promise<T>): Promise<T>;
 
   /**
    * Only what usage matching needs, tombstones included: each user's id, username and email, each

@@ -171,6 +171,8 @@ export interface DirectoryReread {
  * The complete directory after the re-read objects replace their stored values: the stored live
  * directory with the re-read users, memberships, groups, applications and assignments put in. It is
  * a snapshot, so `reconcileDirectory` turns it into the (small) change set and keeps its guard.
+ * It holds the whole directory: the incremental job uses `reconcileIncremental`, which gives the
+ * same change set from the affected rows alone (this is its reference in the tests).
  */
 export function patchDirectory(previous: DirectoryState, reread: DirectoryReread): DirectorySnapshot {
   const users = new Map<string, DirectoryUser>();

@@ -57,9 +57,25 @@ export function reconcileDirectory(previous: DirectoryState, observed: Directory
   };
   if (options.force === true) return { status: "ok", changes };
 
-  const guard = options.guard ?? DEFAULT_MASS_DELETION_GUARD;
   const live = { users: countLive(previous.users), applications: countLive(previous.applications) };
   const removed = { users: changes.users.removed.length, applications: changes.applications.removed.length };
+  const reason = massDeletionRefusal(live, removed, options.guard);
+  if (reason === null) return { status: "ok", changes };
+  return {
+    status: "refused",
+    reason,
+    removed,
+    live,
+    changes,
+  };
+}
+
+/** The guard of `reconcileDirectory` on counts alone: null when the removals may be applied. */
+export function massDeletionRefusal(
+  live: { readonly users: number; readonly applications: number },
+  removed: { readonly users: number; readonly applications: number },
+  guard: MassDeletionGuard = DEFAULT_MASS_DELETION_GUARD,
+): string | null {
   const reasons: string[] = [];
   for (const kind of ["users", "applications"] as const) {
     if (live[kind] >= guard.minPopulation && removed[kind] > live[kind] * guard.maxRemovedShare) {
@@ -68,14 +84,8 @@ export function reconcileDirectory(previous: DirectoryState, observed: Directory
       );
     }
   }
-  if (reasons.length === 0) return { status: "ok", changes };
-  return {
-    status: "refused",
-    reason: `Refused as suspicious: ${reasons.join("; ")}. An empty or truncated listing upstream looks like this; force the snapshot if the removals are real.`,
-    removed,
-    live,
-    changes,
-  };
+  if (reasons.length === 0) return null;
+  return `Refused as suspicious: ${reasons.join("; ")}. An empty or truncated listing upstream looks like this; force the snapshot if the removals are real.`;
 }
 
 /** Applies a change set to a state (what the store does, in memory): used to prove idempotence. */

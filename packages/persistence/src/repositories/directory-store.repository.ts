@@ -4,6 +4,7 @@ import {
   type AppAssignment,
   type AssignmentKey,
   type DirectoryChangeSet,
+  type DirectorySnapshotUnit,
   type DirectoryState,
   type DirectoryStorePort,
   type DirectoryUser,
@@ -23,6 +24,8 @@ import {
 import { chunks, parseIso, str, strOrNull, toBool, toIsoOrNull, valuesList, type Db, type Param, type Session } from "../db.js";
 import { addStats, freshKeys, splitPair, upsertBatch, writeEntityChanges, ZERO, type TableSpec } from "./table-writer.js";
 import { saveCursor } from "./cursor.repository.js";
+
+const NONE = { created: [], updated: [], removed: [] } as const;
 
 export const USER: TableSpec<DirectoryUser> = {
   table: "directory_user",
@@ -142,6 +145,67 @@ export class DirectoryStoreRepository implements DirectoryStorePort {
       await saveCursor(s, scopeId, DIRECTORY_STREAM, directoryCursor, now);
       return stats;
     });
+  }
+
+  async snapshotUnit<T>(scopeId: string, work: (unit: DirectorySnapshotUnit) => Promise<T>): Promise<T> {
+    return this.#db.tx((s) => work(this.#unit(s, scopeId, new Date())));
+  }
+
+  #unit(s: Session, scopeId: string, now: Date): DirectorySnapshotUnit {
+    const db = this.#db;
+    const inList = (n: number): string => Array.from({ length: n }, () => "?").join(", ");
+    const byIds = async (sql: (list: string) => string, ids: readonly string[]): Promise<Record<string, unknown>[]> => {
+      const out: Record<string, unknown>[] = [];
+      for (const batch of chunks([...new Set(ids)], db.batchSize(1) - 1)) out.push(...(await s.all(sql(inList(batch.length)), [scopeId, ...batch])));
+      return out;
+    };
+    return {
+      usersPage: async (after, limit) =>
+        (
+          await s.all(
+            after === null
+              ? `select * from directory_user where scope_id = ? order by id limit ?`
+              : `select * from directory_user where scope_id = ? and id > ? order by id limit ?`,
+            after === null ? [scopeId, limit] : [scopeId, after, limit],
+          )
+        ).map(userFromRow),
+      usersById: async (ids) => (await byIds((list) => `select * from directory_user where scope_id = ? and id in (${list})`, ids)).map(userFromRow),
+      liveReportsOf: async (ids) =>
+        (await byIds((list) => `select * from directory_user where scope_id = ? and removed_at is null and manager_id in (${list})`, ids)).map(userFromRow),
+      liveMemberships: async () => {
+        const out = new Map<string, readonly string[]>();
+        for (const r of await s.all(`select id, group_ids from directory_user where scope_id = ? and removed_at is null`, [scopeId])) out.set(str(r["id"]), parseIds(r["group_ids"]));
+        return out;
+      },
+      groups: async () =>
+        (await s.all(`select * from directory_group where scope_id = ?`, [scopeId])).map(
+          (r): Tracked<UserGroup> => ({ id: str(r["id"]), name: str(r["name"]), description: strOrNull(r["description"]), removedAt: toIsoOrNull(r["removed_at"]) }),
+        ),
+      applications: async () => (await s.all(`select * from directory_application where scope_id = ?`, [scopeId])).map(applicationFromRow),
+      assignmentsOfApplication: async (applicationId, userIds) => {
+        const columns = `select user_id, direct, group_ids, removed_at from app_assignment where scope_id = ? and application_id = ?`;
+        const rows: Record<string, unknown>[] = [];
+        if (userIds === undefined) rows.push(...(await s.all(columns, [scopeId, applicationId])));
+        else for (const batch of chunks([...new Set(userIds)], db.batchSize(1) - 2)) rows.push(...(await s.all(`${columns} and user_id in (${inList(batch.length)})`, [scopeId, applicationId, ...batch])));
+        return rows.map(
+          (r): Tracked<AppAssignment> => ({ applicationId, userId: str(r["user_id"]), direct: toBool(r["direct"]), groupIds: parseIds(r["group_ids"]), removedAt: toIsoOrNull(r["removed_at"]) }),
+        );
+      },
+      assignedApplicationIds: async (userIds) => {
+        const rows =
+          userIds === undefined
+            ? await s.all(`select distinct application_id from app_assignment where scope_id = ? and removed_at is null`, [scopeId])
+            : await byIds((list) => `select distinct application_id from app_assignment where scope_id = ? and removed_at is null and user_id in (${list})`, userIds);
+        return [...new Set(rows.map((r) => str(r["application_id"])))];
+      },
+      liveCounts: async () => {
+        const users = await s.get(`select count(*) as n from directory_user where scope_id = ? and removed_at is null`, [scopeId]);
+        const applications = await s.get(`select count(*) as n from directory_application where scope_id = ? and removed_at is null`, [scopeId]);
+        return { users: Number(users?.["n"] ?? 0), applications: Number(applications?.["n"] ?? 0) };
+      },
+      write: (changes) => this.#applyChanges(s, scopeId, { users: NONE, groups: NONE, applications: NONE, assignments: NONE, ...changes }, now),
+      saveCursor: (cursor) => saveCursor(s, scopeId, DIRECTORY_STREAM, cursor, now),
+    };
   }
 
   async loadUsageMatchEntries(scopeId: string): Promise<{ readonly users: readonly UsageMatchUser[]; readonly applications: readonly UsageMatchApplication[] }> {
