@@ -21,8 +21,13 @@ import { checkpoint, type StreamJobContext, type StreamOutcome } from "../sync/s
 
 /** System Insights' largest page (API-NOTES §8). */
 const PAGE_LIMIT = 10_000;
-/** Rows gathered before a group of whole devices is reconciled and written (bounded memory). */
-const FLUSH_ROWS = 10_000;
+/**
+ * Rows gathered before a group of whole devices is reconciled against its stored rows (bounded
+ * memory: the group, its stored rows and their changes are held at a time, beside the page).
+ */
+const GROUP_ROWS = 2_500;
+/** Changes gathered before they are written in one transaction. */
+const WRITE_ROWS = 5_000;
 
 interface Pending {
   created: InventoryInstallation[];
@@ -154,7 +159,7 @@ export class InventoryJob {
       const deviceId = typeof row.system_id === "string" ? row.system_id : null;
       if (deviceId === null || deviceId === "") continue;
       read += 1;
-      if (groupRows >= FLUSH_ROWS && !group.has(deviceId)) {
+      if (groupRows >= GROUP_ROWS && !group.has(deviceId)) {
         checkpoint(ctx.signal);
         await flush();
         ctx.progress(table, read);
@@ -193,7 +198,7 @@ export class InventoryJob {
 
     const write = async (force: boolean): Promise<void> => {
       const n = pending.created.length + pending.updated.length + pending.removed.length;
-      if (n === 0 || (!force && n < FLUSH_ROWS)) return;
+      if (n === 0 || (!force && n < WRITE_ROWS)) return;
       const stats = await this.store.inventory.applyInventoryChanges(scopeId, { created: pending.created, updated: pending.updated, removed: pending.removed });
       ctx.counters.created += stats.inserted;
       // The store counts a tombstone stamped as an update; the removals were all live rows.
