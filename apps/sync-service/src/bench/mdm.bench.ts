@@ -8,6 +8,8 @@
 //   pnpm --filter @jumpcloud-sync/sync-service bench:mdm -- [--devices 5000] [--users 10000] [--seed 1] [--backend sqlite|postgresql|both]
 //
 // PostgreSQL: JCS_BENCH_PG_URL, else JCS_TEST_PG_URL (a schema of its own, dropped afterwards).
+// The sync processes start with the service's Node flags (src/node-flags.ts); JCS_BENCH_NODE_FLAGS
+// replaces them ("" for none).
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
