@@ -1,4 +1,6 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4 --heap-growing-percent=20
+// V8 options: a small young generation and heap growing step keep the heap near its working set
+// (see SYNC_NODE_FLAGS in bench/bench-cli.ts, which the benchmarks run with).
 import "reflect-metadata";
 import { ConfigError } from "./config/index.js";
 import { AccountError } from "./accounts/account-validation.js";

@@ -13,8 +13,16 @@ export interface Exit {
   stderr: string;
 }
 
+/**
+ * The V8 options the service runs with (`cli.ts`'s shebang and the `start` script carry the same):
+ * a 4 MiB young generation and a 20 % heap growing step, so the heap stays near its working set
+ * (measured at 10,000 users: the live heap after a GC is ~63 MiB while the default sizing let the
+ * heap reach 233 MiB). Neither caps the heap: a larger working set only costs more GC time.
+ */
+export const SYNC_NODE_FLAGS = ["--max-semi-space-size=4", "--heap-growing-percent=20"];
+
 export function runCli(args: string[], env: Record<string, string>, rssFile?: string): Promise<Exit> {
-  const child = spawn(process.execPath, ["--import", PRELOAD, CLI, ...args], {
+  const child = spawn(process.execPath, [...SYNC_NODE_FLAGS, "--import", PRELOAD, CLI, ...args], {
     env: { PATH: process.env.PATH ?? "", ...env, ...(rssFile === undefined ? {} : { JCS_BENCH_RSS_FILE: rssFile }) },
     stdio: ["ignore", "pipe", "pipe"],
   });
