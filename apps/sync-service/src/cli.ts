@@ -1,4 +1,5 @@
-#!/usr/bin/env -S node --max-semi-space-size=8
+#!/usr/bin/env -S node --max-semi-space-size=4 --heap-growing-percent=20
+// V8 options: see SERVICE_NODE_FLAGS in node-flags.ts (kept equal by node-flags.test.ts).
 import "reflect-metadata";
 import { ConfigError } from "./config/index.js";
 import { AccountError } from "./accounts/account-validation.js";

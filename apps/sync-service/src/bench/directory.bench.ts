@@ -118,8 +118,10 @@ async function benchBackend(backend: Backend, sim: Sim, pgUrl: string | null): P
       // The directory streams only (the MDM streams have their own benchmark, mdm.bench.ts).
       // JCS_BENCH_MEM_TRACE=<prefix>: each sync's memory timeline goes to <prefix>.<backend>.<run> (see max-rss.preload.ts).
       const trace = process.env.JCS_BENCH_MEM_TRACE;
+      const snapshotAt = process.env.JCS_BENCH_HEAP_SNAPSHOT_MIB;
+      const extra: Record<string, string> = snapshotAt === undefined ? {} : { JCS_BENCH_HEAP_SNAPSHOT_MIB: snapshotAt };
       const traceEnv: Record<string, string> = trace === undefined || trace === "" ? {} : { JCS_BENCH_MEM_TRACE: `${trace}.${backend}.${RUNS.indexOf(run)}`, JCS_LOG_LEVEL: "info" };
-      const exit = await runCli(["sync", "--once", "--stream", "directory", "--stream", "usage"], { ...env, ...traceEnv }, rssFile);
+      const exit = await runCli(["sync", "--once", "--stream", "directory", "--stream", "usage"], { ...env, ...traceEnv, ...extra }, rssFile);
       if (trace !== undefined && trace !== "") writeFileSync(`${trace}.${backend}.${RUNS.indexOf(run)}.log`, exit.stdout + exit.stderr);
       const wallMs = performance.now() - started;
       const stats = sim.stats();

@@ -5,6 +5,7 @@
 // it also samples process.memoryUsage() every 250 ms (ms since start, rss, heap used, external,
 // array buffers, MiB), to see where a peak comes from.
 import { appendFileSync, writeFileSync } from "node:fs";
+import { writeHeapSnapshot } from "node:v8";
 
 const out = process.env.JCS_BENCH_RSS_FILE;
 if (out !== undefined && out !== "") {
@@ -18,10 +19,16 @@ if (out !== undefined && out !== "") {
 const trace = process.env.JCS_BENCH_MEM_TRACE;
 if (trace !== undefined && trace !== "") {
   const started = Date.now();
+  let taken = false;
   const mib = (n: number): number => Math.round(n / 1_048_576);
   const timer = setInterval(() => {
     const m = process.memoryUsage();
-    appendFileSync(trace, `${Date.now() - started} ${mib(m.rss)} ${mib(m.heapUsed)} ${mib(m.external)} ${mib(m.arrayBuffers)}\n`);
+    const at = Number(process.env.JCS_BENCH_HEAP_SNAPSHOT_MIB ?? "0");
+    if (at > 0 && m.heapUsed / 1_048_576 > at && !taken) {
+      taken = true;
+      writeHeapSnapshot(`${trace}.heapsnapshot`);
+    }
+    appendFileSync(trace, `${Date.now() - started} ${mib(m.rss)} ${mib(m.heapUsed)} ${mib(m.external)} ${mib(m.arrayBuffers)} ${mib(m.heapTotal)}\n`);
   }, 250);
   timer.unref();
 }

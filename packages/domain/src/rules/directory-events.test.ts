@@ -56,6 +56,15 @@ describe("planDirectoryChanges", () => {
     expect(plan).toMatchObject({ kind: "incremental", groups: true, applicationRecords: true, applications: new Set(["a9"]) });
   });
 
+  it("an admin account or role event asks for a full snapshot (the admin role shows on users it does not name)", () => {
+    for (const type of ["admin_role_granted", "admin_update", "admin_delete"]) {
+      expect(planDirectoryChanges([ev("user_update", { resource: { id: "u1" } }), ev(type, { resource: { id: "adm1", type: "admin" } })])).toMatchObject({
+        kind: "full-snapshot",
+        reason: expect.stringMatching(new RegExp(`^${type} .*admin account or role changed`, "u")) as string,
+      });
+    }
+  });
+
   it("an event type it does not understand, or one that names nothing, asks for a full snapshot", () => {
     expect(planDirectoryChanges([ev("user_update", { resource: { id: "u1" } }), ev("user_mystery")])).toMatchObject({ kind: "full-snapshot", reason: expect.stringMatching(/^user_mystery .*does not understand/u) as string });
     expect(planDirectoryChanges([ev("user_delete", { resource: null })])).toMatchObject({ kind: "full-snapshot", reason: expect.stringMatching(/names no user/u) as string });

@@ -49,6 +49,11 @@ const USER_RECORD_EVENTS = new Set([
 const GROUP_EVENTS = new Set(["group_create", "group_update", "group_delete"]);
 const APPLICATION_EVENTS = new Set(["application_create", "application_update", "application_delete"]);
 /**
+ * Admin account events: a user's admin role (`admin.roleName` on the user record) can change
+ * through them, and they do not name the user it shows on, so only a full listing sees it.
+ */
+const ADMIN_ACCOUNT_EVENTS = new Set(["admin_create", "admin_update", "admin_delete", "admin_suspended", "admin_unsuspend", "admin_role_granted", "admin_role_revoked", "admin_access_granted", "admin_access_revoked"]);
+/**
  * Known events that change nothing the directory stream keeps (credentials, lockouts, logins,
  * devices: the MDM streams read those). Listed one by one: a new type is not assumed harmless.
  */
@@ -104,6 +109,7 @@ export function planDirectoryChanges(events: Iterable<DirectoryChangeEvent>): Di
     count += 1;
     const type = event.event_type;
     if (IRRELEVANT_EVENTS.has(type)) continue;
+    if (ADMIN_ACCOUNT_EVENTS.has(type)) return full(event, "an admin account or role changed: the users' admin roles are re-read by a full snapshot");
     if (USER_RECORD_EVENTS.has(type)) {
       const id = named(event.resource);
       if (id === null) return full(event, "names no user");
