@@ -349,9 +349,12 @@ for (const { name: database, skip } of testDatabases("actions suite")) describe.
       sim.world.updateUser(y!.id, { status: "active" });
       const before = (await api.call<Page<{ state: string }>>("GET", `/v1/runs?scopeId=${encodeURIComponent(scopeId)}&stream=directory`)).body.items.length;
       expect((await api.call("POST", "/v1/syncs", { body: { scopeIds: [scopeId] } })).status).toBe(202);
+      // The pass POST /v1/syncs starts runs in the background: wait for one more finished directory
+      // run than before (the earlier condition, on all streams' runs, could hold before it started).
       await waitFor("a directory sync", async () => {
+        const directory = (await api.call<Page<{ state: string }>>("GET", `/v1/runs?scopeId=${encodeURIComponent(scopeId)}&stream=directory`)).body.items;
         const runs = (await api.call<Page<{ state: string }>>("GET", `/v1/runs?scopeId=${encodeURIComponent(scopeId)}`)).body.items;
-        return runs.filter((r) => r.state !== "running").length >= before * 2 + 2 && runs.every((r) => r.state !== "running");
+        return directory.filter((r) => r.state !== "running").length > before && runs.every((r) => r.state !== "running");
       });
       await confirmer.confirmPending();
       const [ofX, ofY] = await Promise.all(ids.map(async (id) => (await api.call<ActionDto>("GET", `/v1/actions/${id}`)).body));
