@@ -70,6 +70,8 @@ const plain = (m: ReadonlyMap<string, unknown>) => Object.fromEntries(m);
 
 describe.each(backends("mdm"))("MDM store and queries on $name", (backend) => {
   if (backend.unavailable !== null) {
+    // Reason: this backend is unavailable here (PostgreSQL without JCS_TEST_PG_URL); one visible
+    // skipped test names why instead of the suite vanishing silently.
     it.skip(`skipped: ${backend.unavailable}`, () => undefined);
     return;
   }
